@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@ares\/grpo\/tf$/, replacement: fileURLToPath(new URL('./src/tf/index.ts', import.meta.url)) },
+      { find: /^@ares\/grpo$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+    setupFiles: ['@ares/testing/setup', '@ares/testing/setup-tf'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest/report.json' },
+    onConsoleLog: (log) => !log.includes('Hi, looks like you are running TensorFlow.js in Node.js'),
+  },
+});
