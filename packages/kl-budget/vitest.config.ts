@@ -11,7 +11,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
-    setupFiles: ['@ares/testing/setup', '@ares/testing/setup-tf'],
+    // The tfjs CPU backend is loaded only by the src/tf tests (they import '@ares/testing/setup-tf'), which keeps
+    // the pure-function test files free of the ~0.5 s tfjs start-up each.
+    setupFiles: ['@ares/testing/setup'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest/report.json' },
