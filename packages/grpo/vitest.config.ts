@@ -11,7 +11,12 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
-    setupFiles: ['@ares/testing/setup', '@ares/testing/setup-tf'],
+    // The tfjs backend is registered by the src/tf tests themselves (import '@ares/testing/setup-tf'), so the
+    // pure-function test files do not pay for loading tfjs.
+    setupFiles: ['@ares/testing/setup'],
+    // Every function under test is pure (and the tf tests dispose what they create), so the files can share one
+    // module graph per worker: this halves the suite's wall time on a 2-core machine.
+    isolate: false,
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest/report.json' },
