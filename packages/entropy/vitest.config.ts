@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
-    setupFiles: ['@ares/testing/setup', '@ares/testing/setup-tf'],
+    setupFiles: ['@ares/testing/setup'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest/report.json' },
