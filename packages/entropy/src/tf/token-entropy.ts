@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DEFAULT_TOKEN_ENTROPY_OPTIONS, type TokenEntropyOptions } from '../token-entropy';
 import { customGradient } from './custom-gradient';
-import { expandLast, scaleByTemperature, validateLogitsTensor, zeroNegativeInfinity } from './validate';
+import { clampNegativeInfinity, expandLast, scaleByTemperature, validateLogitsTensor } from './validate';
 
 /**
  * Softmax entropy over the last axis of a logits tensor, in nats: the TensorFlow.js twin of the typed-array
@@ -45,7 +45,7 @@ export function tokenEntropy(logits: tf.Tensor, options: TokenEntropyOptions = {
     const entropy = customGradient((input, save) => {
       const logProbabilities = tf.logSoftmax(scaleByTemperature(input, temperature));
       const probabilities = tf.exp(logProbabilities);
-      const finiteLogProbabilities = zeroNegativeInfinity(logProbabilities);
+      const finiteLogProbabilities = clampNegativeInfinity(logProbabilities);
       // 0 − Σ rather than −Σ, so that a one-hot row gives +0, not −0.
       const value = tf.sub(tf.scalar(0), tf.sum(tf.mul(probabilities, finiteLogProbabilities), -1));
       save([probabilities, finiteLogProbabilities, value]);
@@ -53,7 +53,7 @@ export function tokenEntropy(logits: tf.Tensor, options: TokenEntropyOptions = {
         value,
         gradFunc: (upstream, saved) => {
           const [p, finiteLog, entropyValue] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-          // ∂H/∂z_j = −p_j·(ln p_j + H)/T; at a −∞ logit p_j = 0 and ln p_j was replaced by 0, so the term is 0.
+          // ∂H/∂z_j = −p_j·(ln p_j + H)/T; at a −∞ logit p_j = 0 and ln p_j was clamped to a finite value, so the term is 0.
           const perLogit = tf.mul(tf.neg(p), tf.add(finiteLog, expandLast(entropyValue)));
           return scaleByTemperature(tf.mul(perLogit, expandLast(upstream)), temperature);
         },
