@@ -25,3 +25,25 @@ export type {
 } from './update-bucket-targets';
 export { DEFAULT_PLAN_BRANCHES_OPTIONS, planBranches } from './plan-branches';
 export type { BranchFill, BranchOptions, BranchPlan, BranchSelection, PlanBranchesInput } from './plan-branches';
+export { AepoStep } from './aepo-step';
+export type {
+  AepoBatch,
+  AepoBucketSummary,
+  AepoRollout,
+  AepoRolloutResult,
+  AepoState,
+  AepoStepResult,
+} from './aepo-step';
+export { DEFAULT_AEPO_CONFIG } from './aepo-config';
+export type {
+  AepoConfig,
+  AepoFilterKey,
+  AepoKlConfig,
+  AepoKlControllerConfig,
+  AepoSettings,
+  AepoShaping,
+  AepoTargetsConfig,
+  AepoThresholdConfig,
+  AepoThresholdEstimator,
+  AepoTopKBound,
+} from './aepo-config';
