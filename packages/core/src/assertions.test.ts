@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { expectAresError } from '@ares/testing';
 import {
   assertBinaryMask,
+  assertBoolean,
+  assertDifficultyBuckets,
   assertFinite,
   assertInRange,
   assertInteger,
@@ -9,6 +11,7 @@ import {
   assertNonEmpty,
   assertOneOf,
   assertSameLength,
+  assertSameShape,
 } from './assertions';
 
 describe('assertions', () => {
@@ -30,6 +33,33 @@ describe('assertions', () => {
     expectAresError(() => assertInRange(Infinity, 'x', {}), 'INVALID_ARGUMENT');
   });
 
+  it('assertInRange checks integers when asked and throws the given code', () => {
+    expect(() => assertInRange(3, 'steps', { min: 0, integer: true })).not.toThrow();
+    expect(() => assertInRange(2.5, 'ratio', { min: 0 })).not.toThrow();
+    expectAresError(() => assertInRange(2.5, 'steps', { min: 0, integer: true }), 'INVALID_ARGUMENT', 'steps');
+    expectAresError(() => assertInRange(-1, 'state.steps', { min: 0, integer: true }, 'INVALID_STATE'), 'INVALID_STATE', 'state.steps');
+    const error = expectAresError(() => assertInRange('1', 'state.beta', {}, 'INVALID_STATE'), 'INVALID_STATE', 'state.beta');
+    expect(error.value).toBe('1');
+  });
+
+  it('assertBoolean accepts only booleans and throws the given code', () => {
+    expect(() => assertBoolean(false, 'options.unbiased')).not.toThrow();
+    for (const bad of [0, 1, 'true', null, undefined]) {
+      const error = expectAresError(() => assertBoolean(bad, 'options.unbiased'), 'INVALID_ARGUMENT', 'options.unbiased');
+      expect(error.value).toBe(bad);
+    }
+    expectAresError(() => assertBoolean('yes', 'state.secondChance', 'INVALID_STATE'), 'INVALID_STATE', 'state.secondChance');
+  });
+
+  it('assertSameShape compares rank and every size', () => {
+    expect(() => assertSameShape([2, 3], [2, 3], 'mask', 'values')).not.toThrow();
+    expect(() => assertSameShape([], [], 'scalar', 'other')).not.toThrow();
+    for (const bad of [[3, 2], [2, 3, 1], [6], []]) {
+      const error = expectAresError(() => assertSameShape(bad, [2, 3], 'mask', 'values'), 'SHAPE_MISMATCH', 'mask');
+      expect(error.value).toEqual(bad);
+    }
+  });
+
   it('assertMultipleOf checks columns first, then divisibility', () => {
     expect(() => assertMultipleOf(12, 4, 'logits', 'vocabSize')).not.toThrow();
     expectAresError(() => assertMultipleOf(12, 0, 'logits', 'vocabSize'), 'INVALID_ARGUMENT', 'vocabSize');
@@ -49,6 +79,14 @@ describe('assertions', () => {
     expect(error.value).toBeNaN();
     expect(error.message).toContain('element 1');
     expectAresError(() => assertFinite(-Infinity, 'kl'), 'NON_FINITE', 'kl');
+  });
+
+  it('assertDifficultyBuckets names the first element that is not a bucket', () => {
+    expect(() => assertDifficultyBuckets(['easy', 'medium', 'hard'], 'buckets')).not.toThrow();
+    expect(() => assertDifficultyBuckets([], 'buckets')).not.toThrow();
+    const error = expectAresError(() => assertDifficultyBuckets(['easy', 'Hard', 3], 'input.buckets'), 'INVALID_ARGUMENT', 'input.buckets');
+    expect(error.value).toBe('Hard');
+    expect(error.message).toContain('element 1');
   });
 
   it('assertBinaryMask accepts only 0 and 1', () => {

@@ -1,4 +1,5 @@
 import { AresError, type AresErrorCode } from './ares-error';
+import { isDifficultyBucket } from './difficulty-bucket';
 
 function fail(code: AresErrorCode, parameter: string, value: unknown, message: () => string): never {
   throw new AresError({ code, parameter, value, message: `${parameter}: ${message()}` });
@@ -24,25 +25,32 @@ export function assertInteger(value: number, parameter: string, min = 1): void {
 }
 
 /**
- * Throws `INVALID_ARGUMENT` unless `value` is a finite number within the bounds. Bounds are inclusive unless
- * `lowerOpen` / `upperOpen` is set.
+ * Throws `INVALID_ARGUMENT` (or `code`) unless `value` is a finite number within the bounds, and an integer when
+ * `integer` is set. Bounds are inclusive unless `lowerOpen` / `upperOpen` is set.
+ * @example
+ * ```ts
+ * assertInRange(clipLow, 'options.clipLow', { min: 0, max: 1, upperOpen: true })
+ * assertInRange(state.steps, 'state.steps', { min: 0, integer: true }, 'INVALID_STATE') // a deserialised field
+ * ```
  */
 export function assertInRange(
-  value: number,
+  value: unknown,
   parameter: string,
-  bounds: { min?: number; max?: number; lowerOpen?: boolean; upperOpen?: boolean },
-): void {
-  const { min = -Infinity, max = Infinity, lowerOpen = false, upperOpen = false } = bounds;
+  bounds: { min?: number; max?: number; lowerOpen?: boolean; upperOpen?: boolean; integer?: boolean },
+  code: AresErrorCode = 'INVALID_ARGUMENT',
+): asserts value is number {
+  const { min = -Infinity, max = Infinity, lowerOpen = false, upperOpen = false, integer = false } = bounds;
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
+    (!integer || Number.isInteger(value)) &&
     (lowerOpen ? value > min : value >= min) &&
     (upperOpen ? value < max : value <= max);
   if (!ok) {
-    fail('INVALID_ARGUMENT', parameter, value, () => {
+    fail(code, parameter, value, () => {
       const low = Number.isFinite(min) ? `${lowerOpen ? '(' : '['}${min}` : '(−∞';
       const high = Number.isFinite(max) ? `${max}${upperOpen ? ')' : ']'}` : '∞)';
-      return `expected a finite number in ${low}, ${high}, got ${show(value)}`;
+      return `expected a finite ${integer ? 'integer' : 'number'} in ${low}, ${high}, got ${show(value)}`;
     });
   }
 }
@@ -62,12 +70,30 @@ export function assertSameLength(length: number, expected: number, parameter: st
   }
 }
 
+/**
+ * Throws `SHAPE_MISMATCH` unless the two shapes are equal (same rank, same sizes), e.g. the `shape`s of two tensors.
+ * @example
+ * ```ts
+ * assertSameShape(mask.shape, values.shape, 'mask', 'values')
+ * ```
+ */
+export function assertSameShape(shape: readonly number[], expected: readonly number[], parameter: string, expectedName: string): void {
+  if (shape.length !== expected.length || shape.some((size, axis) => size !== expected[axis])) {
+    fail('SHAPE_MISMATCH', parameter, shape, () => `shape [${shape.join(', ')}] differs from ${expectedName} shape [${expected.join(', ')}]`);
+  }
+}
+
 /** Throws `EMPTY_INPUT` when `length` is 0. */
 export function assertNonEmpty(length: number, parameter: string): void {
   if (length === 0) fail('EMPTY_INPUT', parameter, length, () => 'must not be empty');
 }
 
-/** Throws `INVALID_ARGUMENT` unless `value` is one of `allowed` (a string union option). */
+/** Throws `INVALID_ARGUMENT` (or `code`) unless `value` is a boolean (a flag option or a deserialised flag). */
+export function assertBoolean(value: unknown, parameter: string, code: AresErrorCode = 'INVALID_ARGUMENT'): asserts value is boolean {
+  if (typeof value !== 'boolean') fail(code, parameter, value, () => `expected a boolean, got ${show(value)}`);
+}
+
+/** Throws `UNSUPPORTED` (or `code`) unless `value` is one of `allowed` (a string union option). */
 export function assertOneOf<T extends string>(value: unknown, allowed: readonly T[], parameter: string, code: AresErrorCode = 'UNSUPPORTED'): asserts value is T {
   if (!(allowed as readonly unknown[]).includes(value)) {
     fail(code, parameter, value, () => `expected one of ${allowed.map((name) => JSON.stringify(name)).join(', ')}, got ${show(value)}`);
@@ -103,5 +129,21 @@ export function assertBinaryMask(mask: ArrayLike<number>, parameter: string): vo
   for (let index = 0; index < mask.length; index++) {
     const value = mask[index]!;
     if (value !== 0 && value !== 1) failElement('INVALID_ARGUMENT', parameter, mask, index, '; masks hold only 0 and 1');
+  }
+}
+
+/**
+ * Throws `INVALID_ARGUMENT` at the first element of `buckets` that is not a `DifficultyBucket`, naming the index.
+ * @example
+ * ```ts
+ * assertDifficultyBuckets(['easy', 'hard'], 'buckets') // passes; ['easy', 'Hard'] throws for element 1
+ * ```
+ */
+export function assertDifficultyBuckets(buckets: ArrayLike<unknown>, parameter: string): void {
+  for (let index = 0; index < buckets.length; index++) {
+    if (!isDifficultyBucket(buckets[index])) {
+      const value = buckets[index];
+      fail('INVALID_ARGUMENT', parameter, value, () => `element ${index} is ${show(value)}; expected 'easy', 'medium' or 'hard'`);
+    }
   }
 }

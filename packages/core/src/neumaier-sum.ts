@@ -1,3 +1,5 @@
+import { neumaierCompensation, neumaierResult } from './neumaier-accumulator';
+
 /**
  * Compensated (Neumaier) sum of `values[start..end)`, for long float64 reductions.
  *
@@ -18,21 +20,17 @@
  * ```ts
  * neumaierSum([1, 1e100, 1, -1e100]) // 2 (a plain loop gives 0)
  * ```
- * @see stdlib `blas-ext-base-gsumkbn`; Neumaier (1974)
+ * @see {@link NeumaierAccumulator} (the same algorithm, one number at a time); stdlib `blas-ext-base-gsumkbn`;
+ *   Neumaier (1974)
  */
 export function neumaierSum(values: ArrayLike<number>, start = 0, end = values.length): number {
   let sum = -0;
   let correction = 0;
-  let finite = true;
   for (let index = start; index < end; index++) {
     const value = values[index]!;
     const total = sum + value;
-    if (Math.abs(sum) >= Math.abs(value)) correction += sum - total + value;
-    else correction += value - total + sum;
-    if (!Number.isFinite(total)) finite = false;
+    correction += neumaierCompensation(sum, value, total);
     sum = total;
   }
-  if (!finite) return sum;
-  // `sum + correction` would turn a -0 sum into +0 when correction is +0.
-  return correction === 0 ? sum : sum + correction;
+  return neumaierResult(sum, correction);
 }

@@ -1,5 +1,13 @@
-import { assertMultipleOf, assertNonEmpty, assertOneOf, assertSameLength } from '@ares/core';
-import { assertMask, assertBoolean, assertPositive, CompensatedSum, MASKED_MEAN_EPSILON, maskedRowSum } from './internal';
+import {
+  assertBinaryMask,
+  assertBoolean,
+  assertMultipleOf,
+  assertNonEmpty,
+  assertOneOf,
+  assertSameLength,
+  NeumaierAccumulator,
+} from '@ares/core';
+import { assertPositive, MASKED_MEAN_EPSILON, maskedRowSum } from './internal';
 
 /** How per-token losses are reduced to one scalar (verl `loss_agg_mode`). */
 export type AggregationMode =
@@ -102,11 +110,13 @@ export function resolveAggregation(
  * @internal
  */
 export class RowAggregator {
-  private readonly tokenSum = new CompensatedSum(); // Σ_rows where-sums (verl token modes)
-  private readonly productSum = new CompensatedSum(); // Σ_rows Σ_t L·M (all rows)
-  private readonly nonEmptySum = new CompensatedSum(); // Σ_{non-empty rows} Σ_t L·M
-  private readonly nonEmptyMeanSum = new CompensatedSum(); // Σ_{non-empty} Σ_t L·M / (n_row + 1e-8)
-  private readonly trlMeanSum = new CompensatedSum(); // Σ_rows Σ_t L·M / max(n_row, 1)
+  // Sums are read as `value + 0`: torch's sums start at +0, so an empty or all −0 sum is +0 (NeumaierAccumulator's
+  // is −0, the IEEE sign).
+  private readonly tokenSum = new NeumaierAccumulator(); // Σ_rows where-sums (verl token modes)
+  private readonly productSum = new NeumaierAccumulator(); // Σ_rows Σ_t L·M (all rows)
+  private readonly nonEmptySum = new NeumaierAccumulator(); // Σ_{non-empty rows} Σ_t L·M
+  private readonly nonEmptyMeanSum = new NeumaierAccumulator(); // Σ_{non-empty} Σ_t L·M / (n_row + 1e-8)
+  private readonly trlMeanSum = new NeumaierAccumulator(); // Σ_rows Σ_t L·M / max(n_row, 1)
   private tokens = 0;
   private rows = 0;
   private nonEmptyRows = 0;
@@ -137,29 +147,29 @@ export class RowAggregator {
       const sequences = sequenceCount ?? this.nonEmptyRows;
       switch (mode) {
         case 'token-mean':
-          return this.tokenSum.value() / (tokenCount ?? this.tokens);
+          return (this.tokenSum.value + 0) / (tokenCount ?? this.tokens);
         case 'token-sum':
-          return this.tokenSum.value();
+          return this.tokenSum.value + 0;
         case 'seq-mean-token-sum':
-          return this.nonEmptySum.value() / sequences;
+          return (this.nonEmptySum.value + 0) / sequences;
         case 'seq-mean-token-mean':
-          return this.nonEmptyMeanSum.value() / sequences;
+          return (this.nonEmptyMeanSum.value + 0) / sequences;
         case 'seq-mean-token-sum-norm':
-          return legacy ? this.productSum.value() / scale : this.nonEmptySum.value() / sequences / scale;
+          return legacy ? (this.productSum.value + 0) / scale : (this.nonEmptySum.value + 0) / sequences / scale;
       }
     }
     const sequences = sequenceCount ?? this.rows;
     switch (mode) {
       case 'token-mean':
-        return this.productSum.value() / (tokenCount ?? Math.max(this.tokens, 1));
+        return (this.productSum.value + 0) / (tokenCount ?? Math.max(this.tokens, 1));
       case 'token-sum':
-        return this.productSum.value();
+        return this.productSum.value + 0;
       case 'seq-mean-token-sum':
-        return this.productSum.value() / sequences;
+        return (this.productSum.value + 0) / sequences;
       case 'seq-mean-token-mean':
-        return this.trlMeanSum.value() / sequences;
+        return (this.trlMeanSum.value + 0) / sequences;
       case 'seq-mean-token-sum-norm':
-        return this.productSum.value() / (sequences * scale);
+        return (this.productSum.value + 0) / (sequences * scale);
     }
   }
 }
@@ -209,7 +219,7 @@ export function aggregateLoss(
   assertMultipleOf(values.length, columns, 'values', 'columns');
   assertSameLength(mask.length, values.length, 'mask', 'values');
   assertNonEmpty(values.length, 'values');
-  assertMask(mask, 'mask');
+  assertBinaryMask(mask, 'mask');
   const aggregator = new RowAggregator(settings, columns);
   for (let start = 0; start < values.length; start += columns) {
     const { sum, count, leak } = maskedRowSum(values, mask, start, start + columns);

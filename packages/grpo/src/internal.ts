@@ -1,31 +1,10 @@
-import { AresError, assertBinaryMask, assertInRange } from '@ares/core';
+import { assertInRange, NeumaierAccumulator } from '@ares/core';
 
 /**
  * The denominator guard of verl's `masked_mean`: Σ where(M, v, 0) / (ΣM + 1e-8).
  * @internal
  */
 export const MASKED_MEAN_EPSILON = 1e-8;
-
-/**
- * Neumaier-compensated running sum. `add` is branch-light and allocation-free; `value()` returns the sum
- * (±Infinity or NaN as IEEE addition gives it, without the correction term turning ±Infinity into NaN).
- * @internal
- */
-export class CompensatedSum {
-  private sum = 0;
-  private correction = 0;
-
-  add(value: number): void {
-    const total = this.sum + value;
-    if (Math.abs(this.sum) >= Math.abs(value)) this.correction += this.sum - total + value;
-    else this.correction += value - total + this.sum;
-    this.sum = total;
-  }
-
-  value(): number {
-    return Number.isFinite(this.sum) ? this.sum + this.correction : this.sum;
-  }
-}
 
 /**
  * Compensated Σ where(mask, values, 0) over [start, end), plus whether a masked-out element was non-finite
@@ -38,6 +17,8 @@ export function maskedRowSum(
   start: number,
   end: number,
 ): { sum: number; count: number; leak: boolean } {
+  // The Neumaier step of `NeumaierAccumulator`, kept inline in this hot loop: with the state in locals it ran about
+  // 10% faster on 2M-token masks than `add` (which keeps it in fields). It starts at +0, as torch's sums do.
   let sum = 0;
   let correction = 0;
   let count = 0;
@@ -60,7 +41,8 @@ export function maskedRowSum(
 /**
  * Mean of `values[indices[k]]` for k in [start, end): a compensated sum divided by the count, refined by one
  * correction pass μ ← μ + Σ(x − μ)/n, so that n identical values give exactly that value. NaN entries are
- * skipped when `skipNaN` is set (the count then excludes them). Returns NaN for an empty selection.
+ * skipped when `skipNaN` is set (the count then excludes them). Returns NaN for an empty selection. Sums are read
+ * as `value + 0`, the +0 of torch's sums for an all −0 selection.
  * @internal
  */
 export function selectionMean(
@@ -70,7 +52,7 @@ export function selectionMean(
   end: number,
   skipNaN: boolean,
 ): { mean: number; count: number } {
-  const sum = new CompensatedSum();
+  const sum = new NeumaierAccumulator();
   let count = 0;
   for (let k = start; k < end; k++) {
     const value = values[indices[k]!]!;
@@ -79,15 +61,15 @@ export function selectionMean(
     count++;
   }
   if (count === 0) return { mean: Number.NaN, count };
-  let mean = sum.value() / count;
+  let mean = (sum.value + 0) / count;
   if (Number.isFinite(mean)) {
-    const residual = new CompensatedSum();
+    const residual = new NeumaierAccumulator();
     for (let k = start; k < end; k++) {
       const value = values[indices[k]!]!;
       if (skipNaN && Number.isNaN(value)) continue;
       residual.add(value - mean);
     }
-    mean += residual.value() / count;
+    mean += (residual.value + 0) / count;
   }
   return { mean, count };
 }
@@ -105,7 +87,7 @@ export function selectionStd(
   mean: number,
   skipNaN: boolean,
 ): number {
-  const squares = new CompensatedSum();
+  const squares = new NeumaierAccumulator();
   let count = 0;
   for (let k = start; k < end; k++) {
     const value = values[indices[k]!]!;
@@ -114,7 +96,7 @@ export function selectionStd(
     squares.add(deviation * deviation);
     count++;
   }
-  return count < 2 ? Number.NaN : Math.sqrt(squares.value() / (count - 1));
+  return count < 2 ? Number.NaN : Math.sqrt((squares.value + 0) / (count - 1));
 }
 
 /**
@@ -158,29 +140,4 @@ export function groupMembers(groupIds: ArrayLike<string | number>): {
  */
 export function assertPositive(value: number, parameter: string): void {
   assertInRange(value, parameter, { min: 0, lowerOpen: true });
-}
-
-/**
- * Throws `INVALID_ARGUMENT` unless `value` is a boolean.
- * @internal
- */
-export function assertBoolean(value: unknown, parameter: string): asserts value is boolean {
-  if (typeof value !== 'boolean') {
-    throw new AresError({ code: 'INVALID_ARGUMENT', parameter, value, message: `${parameter}: expected a boolean, got ${String(value)}` });
-  }
-}
-
-
-/**
- * Throws `INVALID_ARGUMENT` unless every mask value is 0 or 1, with `@ares/core`'s `assertBinaryMask` error.
- * The scan itself is a closure-free loop: core's version builds its lazy message inside the loop, which makes V8
- * allocate a context per element (about 8× slower on a 2M-token mask); core is only called to throw.
- * @internal
- */
-export function assertMask(mask: ArrayLike<number>, parameter: string): void {
-  const length = mask.length;
-  for (let index = 0; index < length; index++) {
-    const value = mask[index]!;
-    if (value !== 0 && value !== 1) assertBinaryMask(mask, parameter);
-  }
 }

@@ -1,5 +1,5 @@
-import { assertSameLength } from '@ares/core';
-import { assertMask, MASKED_MEAN_EPSILON, maskedRowSum } from './internal';
+import { assertBinaryMask, assertSameLength } from '@ares/core';
+import { MASKED_MEAN_EPSILON, maskedRowSum } from './internal';
 
 /**
  * Mean of the values where the mask is 1, with verl's `masked_mean` semantics including its 1e-8 guard.
@@ -24,7 +24,7 @@ import { assertMask, MASKED_MEAN_EPSILON, maskedRowSum } from './internal';
  */
 export function maskedMean(values: ArrayLike<number>, mask: ArrayLike<number>): number {
   assertSameLength(mask.length, values.length, 'mask', 'values');
-  assertMask(mask, 'mask');
+  assertBinaryMask(mask, 'mask');
   const { sum, count } = maskedRowSum(values, mask, 0, values.length);
   return sum / (count + MASKED_MEAN_EPSILON);
 }

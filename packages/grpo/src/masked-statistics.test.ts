@@ -42,6 +42,12 @@ describe('masked statistics', () => {
     expect(maskedSum([], [])).toBe(0);
   });
 
+  it('gives +0, as torch sums do, for an all-zero mask or all −0 values', () => {
+    expect(Object.is(maskedSum([-0, -0], [1, 1]), 0)).toBe(true);
+    expect(Object.is(maskedMean([-0, 7], [1, 0]), 0)).toBe(true);
+    expect(Object.is(maskedVariance([3, 4], [0, 0], { unbiased: false }), 0)).toBe(true);
+  });
+
   it('applies Bessel n/(n − 1) when unbiased', () => {
     const values = [1, 2, 3, 4];
     const mask = [1, 1, 1, 1];

@@ -1,5 +1,5 @@
-import { assertSameLength } from '@ares/core';
-import { assertMask, maskedRowSum } from './internal';
+import { assertBinaryMask, assertSameLength } from '@ares/core';
+import { maskedRowSum } from './internal';
 
 /**
  * Sum of the values where the mask is 1, with verl's `masked_sum` semantics.
@@ -23,6 +23,6 @@ import { assertMask, maskedRowSum } from './internal';
  */
 export function maskedSum(values: ArrayLike<number>, mask: ArrayLike<number>): number {
   assertSameLength(mask.length, values.length, 'mask', 'values');
-  assertMask(mask, 'mask');
+  assertBinaryMask(mask, 'mask');
   return maskedRowSum(values, mask, 0, values.length).sum;
 }

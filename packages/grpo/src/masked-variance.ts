@@ -1,5 +1,5 @@
-import { AresError, assertSameLength } from '@ares/core';
-import { assertMask, assertBoolean, CompensatedSum, MASKED_MEAN_EPSILON, maskedRowSum } from './internal';
+import { AresError, assertBinaryMask, assertBoolean, assertSameLength, NeumaierAccumulator } from '@ares/core';
+import { MASKED_MEAN_EPSILON, maskedRowSum } from './internal';
 
 /** Options of {@link maskedVariance}. */
 export interface MaskedVarianceOptions {
@@ -43,7 +43,7 @@ export function maskedVariance(
   const unbiased = options.unbiased ?? DEFAULT_MASKED_VARIANCE_OPTIONS.unbiased;
   assertBoolean(unbiased, 'options.unbiased');
   assertSameLength(mask.length, values.length, 'mask', 'values');
-  assertMask(mask, 'mask');
+  assertBinaryMask(mask, 'mask');
   return varianceKernel(values, mask, unbiased).variance;
 }
 
@@ -59,14 +59,14 @@ export function varianceKernel(
   const { sum, count } = maskedRowSum(values, mask, 0, values.length);
   if (unbiased) assertBesselCount(count);
   const mean = sum / (count + MASKED_MEAN_EPSILON);
-  const squares = new CompensatedSum();
+  const squares = new NeumaierAccumulator();
   for (let index = 0; index < values.length; index++) {
     if (mask[index] === 1) {
       const deviation = values[index]! - mean;
       squares.add(deviation * deviation);
     }
   }
-  let variance = squares.value() / (count + MASKED_MEAN_EPSILON);
+  let variance = (squares.value + 0) / (count + MASKED_MEAN_EPSILON); // + 0: biased n = 0 gives +0, as in torch
   if (unbiased) variance *= count / (count - 1);
   return { mean, variance };
 }

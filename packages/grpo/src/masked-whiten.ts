@@ -1,5 +1,4 @@
-import { assertSameLength } from '@ares/core';
-import { assertMask, assertBoolean } from './internal';
+import { assertBinaryMask, assertBoolean, assertSameLength } from '@ares/core';
 import { varianceKernel } from './masked-variance';
 
 /** Options of {@link maskedWhiten}. */
@@ -45,7 +44,7 @@ export function maskedWhiten(
   const shiftMean = options.shiftMean ?? DEFAULT_MASKED_WHITEN_OPTIONS.shiftMean;
   assertBoolean(shiftMean, 'options.shiftMean');
   assertSameLength(mask.length, values.length, 'mask', 'values');
-  assertMask(mask, 'mask');
+  assertBinaryMask(mask, 'mask');
   const { mean, variance } = varianceKernel(values, mask, true);
   const scale = 1 / Math.sqrt(variance + 1e-8);
   const out = new Float64Array(values.length);

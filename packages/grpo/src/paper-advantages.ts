@@ -1,12 +1,13 @@
 import {
-  AresError,
+  assertBinaryMask,
+  assertDifficultyBuckets,
   assertInRange,
   assertMultipleOf,
   assertSameLength,
   type DifficultyBucket,
-  isDifficultyBucket,
+  NeumaierAccumulator,
 } from '@ares/core';
-import { assertMask, CompensatedSum, groupMembers, selectionMean } from './internal';
+import { groupMembers, selectionMean } from './internal';
 
 /** Inputs of {@link paperAdvantages}: per-sequence arrays of `rows`, per-token matrices of `rows × columns`. */
 export interface PaperAdvantagesInput {
@@ -83,14 +84,9 @@ export function paperAdvantages(input: PaperAdvantagesInput, options: PaperAdvan
   assertSameLength(buckets.length, rows, 'input.buckets', 'input.mask rows');
   assertSameLength(windowEntropies.length, mask.length, 'input.windowEntropies', 'input.mask');
   assertSameLength(highEntropyMask.length, mask.length, 'input.highEntropyMask', 'input.mask');
-  assertMask(mask, 'input.mask');
-  assertMask(highEntropyMask, 'input.highEntropyMask');
-  for (let row = 0; row < rows; row++) {
-    const bucket = buckets[row];
-    if (!isDifficultyBucket(bucket)) {
-      throw new AresError({ code: 'INVALID_ARGUMENT', parameter: 'input.buckets', value: bucket, message: `input.buckets: element ${row} is not a difficulty bucket: ${String(bucket)}` });
-    }
-  }
+  assertBinaryMask(mask, 'input.mask');
+  assertBinaryMask(highEntropyMask, 'input.highEntropyMask');
+  assertDifficultyBuckets(buckets, 'input.buckets');
 
   const centred = new Float64Array(rows);
   const { ids, offsets, members } = groupMembers(groupIds);
@@ -107,7 +103,7 @@ export function paperAdvantages(input: PaperAdvantagesInput, options: PaperAdvan
     const end = start + columns;
     const weight = weights[buckets[row]!];
     let length = 0;
-    const bonus = new CompensatedSum();
+    const bonus = new NeumaierAccumulator();
     for (let index = start; index < end; index++) {
       if (mask[index] !== 1) continue;
       length++;
@@ -115,7 +111,7 @@ export function paperAdvantages(input: PaperAdvantagesInput, options: PaperAdvan
     }
     if (length === 0) continue;
     const base = centred[row]! / length;
-    const baseline = bonus.value() / length;
+    const baseline = (bonus.value + 0) / length; // + 0: torch's empty sum is +0
     for (let index = start; index < end; index++) {
       if (mask[index] !== 1) continue;
       const term = weight !== 0 && highEntropyMask[index] === 1 ? weight * Math.max(windowEntropies[index]! - threshold, 0) : 0;

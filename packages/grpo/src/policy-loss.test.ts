@@ -109,6 +109,14 @@ describe('policyLoss', () => {
     expectAllClose(policyLoss(finite, { aggregation: 'seq-mean-token-sum' }).loss, -1, FLOAT64);
   });
 
+  it('gives +0, as torch sums do, for the statistics of a fully masked batch and for a −0 token-sum', () => {
+    const masked = policyLoss({ logProbs: [-1, -2], oldLogProbs: [-1.5, -2], advantages: [1, -1], mask: [0, 0], columns: 2 });
+    expect([masked.clipFraction, masked.clipFractionLower, masked.approxKl].every((value) => Object.is(value, 0))).toBe(true);
+    // A = 0 gives the token loss −0·r = −0; torch's Σ starts at +0.
+    const zero = policyLoss({ logProbs: [-1], oldLogProbs: [-1], advantages: [0], mask: [1], columns: 1 }, { aggregation: 'token-sum' });
+    expect(Object.is(zero.loss, 0)).toBe(true);
+  });
+
   it('propagates NaN at unmasked positions', () => {
     expect(single(Number.NaN, 1).loss).toBeNaN();
     expect(policyLoss({ logProbs: [0], oldLogProbs: [0], advantages: [Number.NaN], mask: [1], columns: 1 }).loss).toBeNaN();

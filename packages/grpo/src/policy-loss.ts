@@ -1,6 +1,15 @@
-import { AresError, assertInRange, assertInteger, assertMultipleOf, assertNonEmpty, assertSameLength } from '@ares/core';
+import {
+  AresError,
+  assertBinaryMask,
+  assertInRange,
+  assertInteger,
+  assertMultipleOf,
+  assertNonEmpty,
+  assertSameLength,
+  NeumaierAccumulator,
+} from '@ares/core';
 import { type AggregateLossOptions, type AggregationMode, type AggregationSettings, resolveAggregation, RowAggregator } from './aggregate-loss';
-import { assertMask, CompensatedSum, MASKED_MEAN_EPSILON } from './internal';
+import { MASKED_MEAN_EPSILON } from './internal';
 
 /** Inputs of {@link policyLoss}: row-major `rows × columns` matrices of the same length. */
 export interface PolicyLossInput {
@@ -142,7 +151,7 @@ export function policyLoss(input: PolicyLossInput, options: PolicyLossOptions = 
   assertSameLength(advantages.length, logProbs.length, 'input.advantages', 'input.logProbs');
   assertSameLength(mask.length, logProbs.length, 'input.mask', 'input.logProbs');
   assertNonEmpty(logProbs.length, 'input.logProbs');
-  assertMask(mask, 'input.mask');
+  assertBinaryMask(mask, 'input.mask');
 
   const lower = 1 - settings.clipLow;
   const upper = 1 + settings.clipHigh;
@@ -154,14 +163,14 @@ export function policyLoss(input: PolicyLossInput, options: PolicyLossOptions = 
   // Number.MAX_VALUE (r ≤ e^20 after the clamp) the loss is finite, so such tokens are skipped.
   const masksByProduct = !(convention === 'verl' && (mode === 'token-mean' || mode === 'token-sum'));
   const finiteAdvantageLimit = Number.MAX_VALUE / Math.max(Math.exp(20), upper);
-  const kl = new CompensatedSum();
+  const kl = new NeumaierAccumulator();
   let clipped = 0;
   let clippedLower = 0;
   let tokens = 0;
+  const rowSum = new NeumaierAccumulator();
   for (let start = 0; start < logProbs.length; start += columns) {
     const end = start + columns;
-    let sum = 0;
-    let correction = 0;
+    rowSum.reset();
     let count = 0;
     let leak = false;
     for (let index = start; index < end; index++) {
@@ -186,10 +195,7 @@ export function policyLoss(input: PolicyLossInput, options: PolicyLossOptions = 
       const negative = advantage < 0;
       const loss = negative ? Math.min(dualBound, pessimistic) : pessimistic;
       if (included) {
-        const total = sum + loss;
-        if (Math.abs(sum) >= Math.abs(loss)) correction += sum - total + loss;
-        else correction += loss - total + sum;
-        sum = total;
+        rowSum.add(loss);
         count++;
         clipped += +(clippedLoss > unclippedLoss);
         clippedLower += +(negative && pessimistic > dualBound);
@@ -199,13 +205,13 @@ export function policyLoss(input: PolicyLossInput, options: PolicyLossOptions = 
       }
     }
     tokens += count;
-    aggregator.addRow(Number.isFinite(sum) ? sum + correction : sum, count, leak);
+    aggregator.addRow(rowSum.value + 0, count, leak); // + 0: an empty row sums to +0, as in torch
   }
   const denominator = tokens + MASKED_MEAN_EPSILON;
   return {
     loss: aggregator.result(),
     clipFraction: clipped / denominator,
     clipFractionLower: clippedLower / denominator,
-    approxKl: kl.value() / denominator,
+    approxKl: (kl.value + 0) / denominator,
   };
 }

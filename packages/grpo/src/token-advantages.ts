@@ -1,5 +1,5 @@
-import { assertMultipleOf, assertSameLength } from '@ares/core';
-import { assertMask } from './internal';
+import { assertBinaryMask, assertMultipleOf, assertSameLength } from '@ares/core';
+import {  } from './internal';
 
 /**
  * Broadcasts one advantage per sequence to its tokens: A[i, t] = a_i·M[i, t].
@@ -24,7 +24,7 @@ import { assertMask } from './internal';
 export function tokenAdvantages(advantages: ArrayLike<number>, mask: ArrayLike<number>, columns: number): Float64Array {
   assertMultipleOf(mask.length, columns, 'mask', 'columns');
   assertSameLength(advantages.length, mask.length / columns, 'advantages', 'mask rows');
-  assertMask(mask, 'mask');
+  assertBinaryMask(mask, 'mask');
   const out = new Float64Array(mask.length);
   for (let row = 0; row < advantages.length; row++) {
     const advantage = advantages[row]!;

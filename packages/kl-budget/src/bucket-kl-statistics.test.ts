@@ -58,6 +58,11 @@ describe('bucketKlStatistics', () => {
     );
   });
 
+  it('gives +0 means, as torch sums do, for all −0 estimates', () => {
+    const { hard } = bucketKlStatistics([-0, -0], [1, 1], ['hard'], 2);
+    expect(Object.is(hard?.tokenMean, 0) && Object.is(hard?.sequenceMean, 0)).toBe(true);
+  });
+
   it('propagates NaN on a valid token and ignores it on padding', () => {
     const statistics = bucketKlStatistics([Number.NaN, 1, Number.NaN, 1], [1, 1, 0, 1], ['easy', 'hard'], 2);
     expect(statistics.easy!.tokenMean).toBeNaN();

@@ -1,5 +1,4 @@
-import { DIFFICULTY_BUCKETS, type DifficultyBucket } from '@ares/core';
-import { compensatedAdd, compensatedTotal } from './compensated';
+import { DIFFICULTY_BUCKETS, type DifficultyBucket, NeumaierAccumulator } from '@ares/core';
 import { validateTokenRows } from './validate';
 
 /** Masked KL statistics of one difficulty bucket (see {@link bucketKlStatistics}). */
@@ -47,9 +46,10 @@ export function bucketKlStatistics(
   columns: number,
 ): Partial<Record<DifficultyBucket, KlBucketStatistics>> {
   const rows = validateTokenRows(kl, 'kl', mask, 'mask', buckets, columns);
-  const rowSum = new Float64Array(2);
-  const tokenSums = new Float64Array(6);
-  const sequenceSums = new Float64Array(6);
+  // Sums are read as `value + 0`: torch's sums start at +0, so an empty or all −0 sum is +0.
+  const rowSum = new NeumaierAccumulator();
+  const tokenSums = DIFFICULTY_BUCKETS.map(() => new NeumaierAccumulator());
+  const sequenceSums = DIFFICULTY_BUCKETS.map(() => new NeumaierAccumulator());
   const sequences = [0, 0, 0];
   const tokens = [0, 0, 0];
   const maxima = [-Infinity, -Infinity, -Infinity];
@@ -58,20 +58,21 @@ export function bucketKlStatistics(
     const start = row * columns;
     let length = 0;
     let max = maxima[slot]!;
-    rowSum.fill(0);
+    const tokenSum = tokenSums[slot]!;
+    rowSum.reset();
     for (let index = start; index < start + columns; index++) {
       if (mask[index] !== 1) continue;
       const value = kl[index]!;
       length++;
-      compensatedAdd(rowSum, 0, value);
-      compensatedAdd(tokenSums, slot, value);
+      rowSum.add(value);
+      tokenSum.add(value);
       if (value > max || Number.isNaN(value)) max = Number.isNaN(max) ? max : value;
     }
     if (length === 0) continue;
     maxima[slot] = max;
     tokens[slot]! += length;
     sequences[slot]!++;
-    compensatedAdd(sequenceSums, slot, compensatedTotal(rowSum, 0) / length);
+    sequenceSums[slot]!.add((rowSum.value + 0) / length);
   }
   const out: Partial<Record<DifficultyBucket, KlBucketStatistics>> = {};
   for (let slot = 0; slot < 3; slot++) {
@@ -79,8 +80,8 @@ export function bucketKlStatistics(
     out[DIFFICULTY_BUCKETS[slot]!] = {
       sequences: sequences[slot]!,
       tokens: tokens[slot]!,
-      tokenMean: compensatedTotal(tokenSums, slot) / tokens[slot]!,
-      sequenceMean: compensatedTotal(sequenceSums, slot) / sequences[slot]!,
+      tokenMean: (tokenSums[slot]!.value + 0) / tokens[slot]!,
+      sequenceMean: (sequenceSums[slot]!.value + 0) / sequences[slot]!,
       max: maxima[slot]!,
     };
   }

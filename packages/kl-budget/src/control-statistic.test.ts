@@ -43,6 +43,10 @@ describe('controlStatistic', () => {
     expectAllClose([statistic.hard!, statistic.easy!], [0.025, 0.1], FLOAT64);
   });
 
+  it('gives +0, as torch sums do, when every valid token is a window token', () => {
+    expect(Object.is(controlStatistic([0.5, 0.25], [1, 1], [1, 1], ['easy'], 2).easy, 0)).toBe(true);
+  });
+
   it('leaves buckets without non-empty sequences absent', () => {
     expect(controlStatistic([1, 2], [0, 0], [0, 0], ['medium'], 2)).toEqual({});
     expect(controlStatistic([], [], [], [], 3)).toEqual({});

@@ -1,5 +1,4 @@
-import { assertBinaryMask, assertSameLength, DIFFICULTY_BUCKETS, type DifficultyBucket } from '@ares/core';
-import { compensatedAdd, compensatedTotal } from './compensated';
+import { assertBinaryMask, assertSameLength, DIFFICULTY_BUCKETS, type DifficultyBucket, NeumaierAccumulator } from '@ares/core';
 import { validateTokenRows } from './validate';
 
 /**
@@ -40,26 +39,27 @@ export function controlStatistic(
   const rows = validateTokenRows(kl, 'kl', mask, 'mask', buckets, columns);
   assertSameLength(windowMask.length, mask.length, 'windowMask', 'mask');
   assertBinaryMask(windowMask, 'windowMask');
-  const rowSum = new Float64Array(2);
-  const bucketSums = new Float64Array(6);
+  // Sums are read as `value + 0`: torch's sums start at +0, so a row of window tokens only gives +0.
+  const rowSum = new NeumaierAccumulator();
+  const bucketSums = DIFFICULTY_BUCKETS.map(() => new NeumaierAccumulator());
   const counts = new Float64Array(3);
   for (let row = 0; row < rows; row++) {
     const start = row * columns;
     let length = 0;
-    rowSum.fill(0);
+    rowSum.reset();
     for (let index = start; index < start + columns; index++) {
       if (mask[index] !== 1) continue;
       length++;
-      if (windowMask[index] !== 1) compensatedAdd(rowSum, 0, kl[index]!);
+      if (windowMask[index] !== 1) rowSum.add(kl[index]!);
     }
     if (length === 0) continue;
     const slot = DIFFICULTY_BUCKETS.indexOf(buckets[row]!);
-    compensatedAdd(bucketSums, slot, compensatedTotal(rowSum, 0) / length);
+    bucketSums[slot]!.add((rowSum.value + 0) / length);
     counts[slot]!++;
   }
   const out: Partial<Record<DifficultyBucket, number>> = {};
   for (let slot = 0; slot < 3; slot++) {
-    if (counts[slot]! > 0) out[DIFFICULTY_BUCKETS[slot]!] = compensatedTotal(bucketSums, slot) / counts[slot]!;
+    if (counts[slot]! > 0) out[DIFFICULTY_BUCKETS[slot]!] = (bucketSums[slot]!.value + 0) / counts[slot]!;
   }
   return out;
 }

@@ -111,6 +111,12 @@ describe('klLoss', () => {
     expect(klLoss({ kl: [Number.NaN, 2], mask: [1, 1], buckets: ['easy'], columns: 2 }, { easy: 1 })).toBeNaN();
   });
 
+  it('gives +0, as torch sums do, for all −0 estimates', () => {
+    const input = { kl: [-0, -0], mask: [1, 1], buckets: ['medium' as const], columns: 2 };
+    expect(Object.is(klLoss(input, { medium: 1 }), 0)).toBe(true);
+    expect(Object.is(klLoss(input, { medium: 1 }, { aggregation: 'seq-mean-token-mean' }), 0)).toBe(true);
+  });
+
   it('does not modify its inputs', () => {
     const kl = new Float32Array([0.5, 0.25]);
     const mask = new Uint8Array([1, 1]);

@@ -1,5 +1,12 @@
-import { AresError, assertBinaryMask, assertOneOf, assertSameLength, DIFFICULTY_BUCKETS, type DifficultyBucket } from '@ares/core';
-import { compensatedAdd, compensatedTotal } from './compensated';
+import {
+  AresError,
+  assertBinaryMask,
+  assertOneOf,
+  assertSameLength,
+  DIFFICULTY_BUCKETS,
+  type DifficultyBucket,
+  NeumaierAccumulator,
+} from '@ares/core';
 import type { KlController } from './kl-controller';
 import { resolveTokenWeightOptions, type KlTokenWeightsOptions } from './kl-token-weights';
 import { checkNumber, validateTokenRows } from './validate';
@@ -117,8 +124,9 @@ export function klLoss(input: KlLossInput, coefficients: KlCoefficients, options
   const aggregation = resolveAggregation(options);
   const { rho, base } = resolveTokenWeightOptions(options);
   const kappa = resolveCoefficients(coefficients, buckets);
-  const rowSum = new Float64Array(2);
-  const total = new Float64Array(2);
+  // Sums are read as `value + 0`: torch's sums start at +0, so an empty or all −0 sum is +0.
+  const rowSum = new NeumaierAccumulator();
+  const total = new NeumaierAccumulator();
   let tokens = 0;
   let sequences = 0;
   for (let row = 0; row < rows; row++) {
@@ -127,17 +135,18 @@ export function klLoss(input: KlLossInput, coefficients: KlCoefficients, options
     const inside = rho * outside;
     const start = row * columns;
     let length = 0;
-    rowSum.fill(0);
+    rowSum.reset();
     for (let index = start; index < start + columns; index++) {
       if (mask[index] !== 1) continue;
       length++;
-      compensatedAdd(rowSum, 0, (windowMask !== undefined && windowMask[index] === 1 ? inside : outside) * kl[index]!);
+      rowSum.add((windowMask !== undefined && windowMask[index] === 1 ? inside : outside) * kl[index]!);
     }
     if (length === 0) continue;
     tokens += length;
     sequences++;
-    compensatedAdd(total, 0, aggregation === 'token-mean' ? compensatedTotal(rowSum, 0) : compensatedTotal(rowSum, 0) / length);
+    const sum = rowSum.value + 0;
+    total.add(aggregation === 'token-mean' ? sum : sum / length);
   }
   if (tokens === 0) return 0;
-  return compensatedTotal(total, 0) / (aggregation === 'token-mean' ? tokens : sequences);
+  return (total.value + 0) / (aggregation === 'token-mean' ? tokens : sequences);
 }

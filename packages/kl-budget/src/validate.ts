@@ -1,6 +1,9 @@
 import {
   AresError,
   assertBinaryMask,
+  assertBoolean,
+  assertDifficultyBuckets,
+  assertInRange,
   assertMultipleOf,
   assertSameLength,
   DIFFICULTY_BUCKETS,
@@ -27,29 +30,11 @@ export function validateTokenRows(
   assertBinaryMask(mask, maskName);
   const rows = mask.length / columns;
   assertSameLength(buckets.length, rows, 'buckets', `${maskName} rows (${maskName}.length / columns)`);
-  validateBuckets(buckets);
+  assertDifficultyBuckets(buckets, 'buckets');
   return rows;
 }
 
-/**
- * Throws `INVALID_ARGUMENT` unless every entry of `buckets` is a {@link DifficultyBucket}.
- * @internal
- */
-export function validateBuckets(buckets: ArrayLike<DifficultyBucket>): void {
-  for (let row = 0; row < buckets.length; row++) {
-    const bucket: unknown = buckets[row];
-    if (!isDifficultyBucket(bucket)) {
-      throw new AresError({
-        code: 'INVALID_ARGUMENT',
-        parameter: 'buckets',
-        value: bucket,
-        message: `buckets: element ${row} is ${JSON.stringify(bucket)}; expected 'easy', 'medium' or 'hard'`,
-      });
-    }
-  }
-}
-
-/** Bounds of {@link checkNumber}; inclusive unless `lowerOpen` / `upperOpen`. @internal */
+/** Bounds of {@link checkNumber} (those of `assertInRange`); inclusive unless `lowerOpen` / `upperOpen`. @internal */
 export interface NumberBounds {
   readonly min?: number;
   readonly max?: number;
@@ -64,24 +49,8 @@ export interface NumberBounds {
  * @internal
  */
 export function checkNumber(value: unknown, parameter: string, bounds: NumberBounds, code: AresErrorCode): number {
-  const { min = -Infinity, max = Infinity, lowerOpen = false, upperOpen = false, integer = false } = bounds;
-  const ok =
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    (!integer || Number.isInteger(value)) &&
-    (lowerOpen ? value > min : value >= min) &&
-    (upperOpen ? value < max : value <= max);
-  if (!ok) {
-    const low = Number.isFinite(min) ? `${lowerOpen ? '(' : '['}${min}` : '(−∞';
-    const high = Number.isFinite(max) ? `${max}${upperOpen ? ')' : ']'}` : '∞)';
-    throw new AresError({
-      code,
-      parameter,
-      value,
-      message: `${parameter}: expected a finite ${integer ? 'integer' : 'number'} in ${low}, ${high}, got ${String(value)}`,
-    });
-  }
-  return value as number;
+  assertInRange(value, parameter, bounds, code);
+  return value;
 }
 
 /**
@@ -100,9 +69,7 @@ export function checkObject(value: unknown, parameter: string, code: AresErrorCo
  * @internal
  */
 export function checkBoolean(value: unknown, parameter: string, code: AresErrorCode): boolean {
-  if (typeof value !== 'boolean') {
-    throw new AresError({ code, parameter, value, message: `${parameter}: expected a boolean, got ${String(value)}` });
-  }
+  assertBoolean(value, parameter, code);
   return value;
 }
 

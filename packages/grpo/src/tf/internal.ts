@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AresError } from '@ares/core';
+import { AresError, assertSameShape } from '@ares/core';
 import { type AggregationSettings } from '../aggregate-loss';
 
 /**
@@ -30,21 +30,14 @@ export function assertRank(tensor: tf.Tensor, rank: number, parameter: string): 
 }
 
 /**
- * Throws `SHAPE_MISMATCH` unless `tensor` has exactly `shape`.
+ * Throws `INVALID_ARGUMENT` unless `tensor` is a tensor and `SHAPE_MISMATCH` unless it has exactly `shape`.
  * @internal
  */
 export function assertShape(tensor: tf.Tensor, shape: readonly number[], parameter: string, expectedName: string): void {
   if (!(tensor instanceof tf.Tensor)) {
     throw new AresError({ code: 'INVALID_ARGUMENT', parameter, value: tensor, message: `${parameter}: expected a tf.Tensor` });
   }
-  if (tensor.shape.length !== shape.length || tensor.shape.some((size, axis) => size !== shape[axis])) {
-    throw new AresError({
-      code: 'SHAPE_MISMATCH',
-      parameter,
-      value: tensor.shape,
-      message: `${parameter}: shape [${tensor.shape.join(', ')}] differs from ${expectedName} shape [${shape.join(', ')}]`,
-    });
-  }
+  assertSameShape(tensor.shape, shape, parameter, expectedName);
 }
 
 /**

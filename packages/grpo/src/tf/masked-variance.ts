@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertBoolean } from '../internal';
+import { assertBoolean } from '@ares/core';
 import { assertBesselCount, DEFAULT_MASKED_VARIANCE_OPTIONS, type MaskedVarianceOptions } from '../masked-variance';
 import { assertFloatTensor, assertShape, whereMean } from './internal';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertBoolean } from '../internal';
+import { assertBoolean } from '@ares/core';
 import { DEFAULT_MASKED_WHITEN_OPTIONS, type MaskedWhitenOptions } from '../masked-whiten';
 import { assertFloatTensor, assertShape } from './internal';
 import { varianceTensors } from './masked-variance';

@@ -1,4 +1,4 @@
-import { AresError } from '@ares/core';
+import { assertSameShape } from '@ares/core';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   DEFAULT_KL_ESTIMATE_OPTIONS,
@@ -10,21 +10,6 @@ import {
   type KlKernel,
 } from '../kl-estimate';
 import { checkBoolean } from '../validate';
-
-/**
- * Throws `SHAPE_MISMATCH` naming `parameter` unless the two tensors have the same shape.
- * @internal
- */
-export function assertSameShape(tensor: tf.Tensor, expected: tf.Tensor, parameter: string, expectedName: string): void {
-  if (!tf.util.arraysEqual(tensor.shape, expected.shape)) {
-    throw new AresError({
-      code: 'SHAPE_MISMATCH',
-      parameter,
-      value: tensor.shape,
-      message: `${parameter}: shape [${tensor.shape.join(', ')}] differs from ${expectedName} shape [${expected.shape.join(', ')}]`,
-    });
-  }
-}
 
 function forward(difference: tf.Tensor, kernel: KlKernel, clamp: boolean): tf.Tensor {
   switch (kernel) {
@@ -103,7 +88,7 @@ export function klEstimate(
   options: KlEstimateOptions = {},
 ): tf.Tensor {
   const { kernel, straightThrough } = parseEstimator(estimator);
-  assertSameShape(refLogProbs, logProbs, 'refLogProbs', 'logProbs');
+  assertSameShape(refLogProbs.shape, logProbs.shape, 'refLogProbs', 'logProbs');
   const clamp = checkBoolean(options.clamp ?? DEFAULT_KL_ESTIMATE_OPTIONS.clamp, 'options.clamp', 'INVALID_ARGUMENT');
   return tf.tidy(() => {
     const policy = logProbs.dtype === 'float32' ? logProbs : tf.cast(logProbs, 'float32');

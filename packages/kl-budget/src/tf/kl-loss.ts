@@ -1,9 +1,7 @@
-import { AresError, DIFFICULTY_BUCKETS, type DifficultyBucket } from '@ares/core';
+import { AresError, assertDifficultyBuckets, assertSameShape, DIFFICULTY_BUCKETS, type DifficultyBucket } from '@ares/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveAggregation, resolveCoefficients, type KlCoefficients, type KlLossOptions } from '../kl-loss';
 import { resolveTokenWeightOptions } from '../kl-token-weights';
-import { validateBuckets } from '../validate';
-import { assertSameShape } from './kl-estimate';
 
 /** The tensor inputs of the tfjs {@link klLoss}: `rows × columns` float32 tensors plus one bucket per row. */
 export interface KlLossTensorInput {
@@ -50,13 +48,13 @@ export function klLoss(input: KlLossTensorInput, coefficients: KlCoefficients, o
   if (kl.rank !== 2) {
     throw new AresError({ code: 'SHAPE_MISMATCH', parameter: 'input.kl', value: kl.shape, message: `input.kl: expected a rank-2 [rows, columns] tensor, got shape [${kl.shape.join(', ')}]` });
   }
-  assertSameShape(mask, kl, 'input.mask', 'input.kl');
-  if (windowMask !== undefined) assertSameShape(windowMask, kl, 'input.windowMask', 'input.kl');
+  assertSameShape(mask.shape, kl.shape, 'input.mask', 'input.kl');
+  if (windowMask !== undefined) assertSameShape(windowMask.shape, kl.shape, 'input.windowMask', 'input.kl');
   const [rows] = kl.shape as [number, number];
   if (buckets.length !== rows) {
     throw new AresError({ code: 'SHAPE_MISMATCH', parameter: 'buckets', value: buckets.length, message: `buckets: length ${buckets.length} differs from the ${rows} rows of input.kl` });
   }
-  validateBuckets(buckets);
+  assertDifficultyBuckets(buckets, 'buckets');
   const aggregation = resolveAggregation(options);
   const { rho, base } = resolveTokenWeightOptions(options);
   const kappa = resolveCoefficients(coefficients, buckets);

@@ -1,7 +1,6 @@
-import { AresError, type DifficultyBucket } from '@ares/core';
+import { AresError, assertDifficultyBuckets, type DifficultyBucket } from '@ares/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { resolveTokenWeightOptions, type KlTokenWeightsOptions } from '../kl-token-weights';
-import { validateBuckets } from '../validate';
 
 /**
  * Per-token KL weights as a tfjs tensor; the twin of the typed-array `klTokenWeights`.
@@ -33,7 +32,7 @@ export function klTokenWeights(windowMask: tf.Tensor, buckets: ArrayLike<Difficu
   if (buckets.length !== rows) {
     throw new AresError({ code: 'SHAPE_MISMATCH', parameter: 'buckets', value: buckets.length, message: `buckets: length ${buckets.length} differs from the ${rows} rows of windowMask` });
   }
-  validateBuckets(buckets);
+  assertDifficultyBuckets(buckets, 'buckets');
   const { rho, base } = resolveTokenWeightOptions(options);
   const rowWeights = new Float32Array(rows);
   for (let row = 0; row < rows; row++) rowWeights[row] = base[buckets[row]!];
