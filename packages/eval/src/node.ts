@@ -1,0 +1,3 @@
+export { JsonlResultStore } from './node/jsonl-result-store';
+export { readDatasetFile } from './node/read-dataset-file';
+export { writeReport } from './node/write-report';
