@@ -80,7 +80,7 @@ export function reportHtml(analysis: Analysis, input: string): string {
 <style>
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#222}
 table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;padding:.25rem .5rem;text-align:right}
-td:first-child,th:first-child{text-align:left}svg{width:100%;height:auto}
+td:first-child,th:first-child{text-align:left}svg{width:100%;height:auto}svg.histogram{max-width:480px;display:block;margin:1rem 0}
 .text{font-family:ui-monospace,monospace;font-size:.8rem;white-space:pre-wrap;line-height:1.5}
 mark{background:#fdebd0}mark.start{background:#f5b041}
 </style></head><body>

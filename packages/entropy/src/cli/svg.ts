@@ -66,7 +66,7 @@ export function lineChart(options: {
   for (const mark of options.marks ?? []) {
     parts.push(`<circle cx="${x(mark.x).toFixed(1)}" cy="${y(mark.y).toFixed(1)}" r="2.6" fill="#c0392b"/>`);
   }
-  let legendX = left + 260;
+  let legendX = left + 380;
   for (const series of options.series) {
     parts.push(`<rect x="${legendX}" y="7" width="14" height="3" fill="${series.color}"/><text x="${legendX + 18}" y="12" font-size="10">${escapeHtml(series.label)}</text>`);
     legendX += 30 + series.label.length * 6;
@@ -91,7 +91,7 @@ export function histogram(options: { readonly values: readonly number[]; readonl
   for (const value of values) counts[Math.min(bins - 1, Math.floor((value - min) / binWidth))]! += 1;
   const maxCount = Math.max(1, ...counts);
   const barWidth = (width - left - 10) / bins;
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(options.title)}">`];
+  const parts: string[] = [`<svg class="histogram" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(options.title)}">`];
   parts.push(`<text x="${left}" y="15" font-size="12" font-weight="600">${escapeHtml(options.title)}</text>`);
   counts.forEach((count, index) => {
     const barHeight = ((height - top - bottom) * count) / maxCount;
