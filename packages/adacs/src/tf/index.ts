@@ -1,0 +1,2 @@
+export { sftLoss } from './sft-loss';
+export type { SftLossTensorInput } from './sft-loss';

@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@ares\/adacs\/node$/, replacement: fileURLToPath(new URL('./src/node/index.ts', import.meta.url)) },
+      { find: /^@ares\/adacs\/tf$/, replacement: fileURLToPath(new URL('./src/tf/index.ts', import.meta.url)) },
+      { find: /^@ares\/adacs$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
+  test: {
+    include: ['src/**/*.test.ts'],
+    environment: 'node',
+    // The tfjs CPU backend is loaded only by the src/tf tests (they import '@ares/testing/setup-tf'), which keeps
+    // the pure-function test files free of the ~0.5 s tfjs start-up each.
+    setupFiles: ['@ares/testing/setup'],
+    typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
+    reporters: ['default', 'json'],
+    outputFile: { json: '.vitest/report.json' },
+    onConsoleLog: (log) => !log.includes('Hi, looks like you are running TensorFlow.js in Node.js'),
+  },
+});
