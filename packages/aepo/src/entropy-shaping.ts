@@ -1,4 +1,5 @@
-import { AresError, assertInRange, isDifficultyBucket, type DifficultyBucket } from '@ares/core';
+import { assertBoolean, assertInRange, type DifficultyBucket } from '@ares/core';
+import { assertBucket } from './validate';
 
 /** Inputs of the `ares` shaping: one rollout's bucket, correctness, HWE count, and its bucket's target and scale. */
 export interface EntropyShapingInput {
@@ -48,22 +49,8 @@ export function sigmoidSaturate(x: number, temperature: number): number {
 
 /** Validates an {@link EntropyShapingInput} (shared with `shapedReward`). @internal */
 export function assertEntropyShapingInput(input: EntropyShapingInput): void {
-  if (!isDifficultyBucket(input.bucket)) {
-    throw new AresError({
-      code: 'INVALID_ARGUMENT',
-      parameter: 'input.bucket',
-      value: input.bucket,
-      message: `input.bucket: expected 'easy', 'medium' or 'hard', got ${String(input.bucket)}`,
-    });
-  }
-  if (typeof input.correct !== 'boolean') {
-    throw new AresError({
-      code: 'INVALID_ARGUMENT',
-      parameter: 'input.correct',
-      value: input.correct,
-      message: `input.correct: expected a boolean, got ${String(input.correct)}`,
-    });
-  }
+  assertBucket(input.bucket, 'input.bucket');
+  assertBoolean(input.correct, 'input.correct');
   assertInRange(input.hweCount, 'input.hweCount', { min: 0 });
   assertInRange(input.target, 'input.target', { min: 0 });
   assertInRange(input.alpha, 'input.alpha', { min: 0 });

@@ -1,11 +1,5 @@
-import {
-  AresError,
-  DIFFICULTY_BUCKETS,
-  assertInRange,
-  isDifficultyBucket,
-  neumaierSum,
-  type DifficultyBucket,
-} from '@ares/core';
+import { DIFFICULTY_BUCKETS, assertBoolean, assertInRange, neumaierSum, type DifficultyBucket } from '@ares/core';
+import { assertBucket } from './validate';
 
 /** One scored rollout for {@link paperLaggedRewards}. */
 export interface PaperLaggedRollout {
@@ -92,22 +86,8 @@ export function paperLaggedRewards(
   const counts: Record<DifficultyBucket, number[]> = { easy: [], medium: [], hard: [] };
   for (let index = 0; index < rollouts.length; index++) {
     const rollout = rollouts[index]!;
-    if (!isDifficultyBucket(rollout.bucket)) {
-      throw new AresError({
-        code: 'INVALID_ARGUMENT',
-        parameter: `rollouts[${index}].bucket`,
-        value: rollout.bucket,
-        message: `rollouts[${index}].bucket: expected 'easy', 'medium' or 'hard', got ${String(rollout.bucket)}`,
-      });
-    }
-    if (typeof rollout.correct !== 'boolean') {
-      throw new AresError({
-        code: 'INVALID_ARGUMENT',
-        parameter: `rollouts[${index}].correct`,
-        value: rollout.correct,
-        message: `rollouts[${index}].correct: expected a boolean, got ${String(rollout.correct)}`,
-      });
-    }
+    assertBucket(rollout.bucket, `rollouts[${index}].bucket`);
+    assertBoolean(rollout.correct, `rollouts[${index}].correct`);
     assertInRange(rollout.hweCount, `rollouts[${index}].hweCount`, { min: 0 });
     counts[rollout.bucket].push(rollout.hweCount);
   }

@@ -6,9 +6,9 @@ import {
   assertOneOf,
   assertSameLength,
   createRng,
-  isDifficultyBucket,
   type DifficultyBucket,
 } from '@ares/core';
+import { assertBucket } from './validate';
 
 /** How branch points are chosen among the candidates. */
 export type BranchSelection = 'top' | 'round-robin' | 'random';
@@ -113,17 +113,6 @@ export interface BranchPlan {
 const SELECTIONS: readonly BranchSelection[] = ['top', 'round-robin', 'random'];
 const FILLS: readonly BranchFill[] = ['iid', 'none'];
 const ANCHORS: readonly ('inclusive' | 'next')[] = ['inclusive', 'next'];
-
-function assertBucket(value: unknown, parameter: string): asserts value is DifficultyBucket {
-  if (!isDifficultyBucket(value)) {
-    throw new AresError({
-      code: 'INVALID_ARGUMENT',
-      parameter,
-      value,
-      message: `${parameter}: expected 'easy', 'medium' or 'hard', got ${String(value)}`,
-    });
-  }
-}
 
 /**
  * Plans the branching rollouts of one prompt: how many branches its bucket gets, and from which high-window-entropy

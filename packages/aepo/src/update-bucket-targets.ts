@@ -2,10 +2,10 @@ import {
   AresError,
   DIFFICULTY_BUCKETS,
   assertInRange,
-  isDifficultyBucket,
   neumaierSum,
   type DifficultyBucket,
 } from '@ares/core';
+import { assertBucket } from './validate';
 
 /** Target HWE count T_d and shaping scale α_d of one bucket. */
 export interface BucketTarget {
@@ -165,14 +165,7 @@ export function updateBucketTargets(
   const values: Record<DifficultyBucket, number[]> = { easy: [], medium: [], hard: [] };
   for (let index = 0; index < prompts.length; index++) {
     const prompt = prompts[index]!;
-    if (!isDifficultyBucket(prompt.bucket)) {
-      throw new AresError({
-        code: 'INVALID_ARGUMENT',
-        parameter: `prompts[${index}].bucket`,
-        value: prompt.bucket,
-        message: `prompts[${index}].bucket: expected 'easy', 'medium' or 'hard', got ${String(prompt.bucket)}`,
-      });
-    }
+    assertBucket(prompt.bucket, `prompts[${index}].bucket`);
     assertInRange(prompt.meanHweCount, `prompts[${index}].meanHweCount`, { min: 0 });
     values[prompt.bucket].push(prompt.meanHweCount);
   }

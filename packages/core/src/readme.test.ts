@@ -1,14 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { runReadmeExample } from '@ares/testing';
+import { describe, expect, it } from 'vitest';
 
 describe('README example', () => {
   it('is the text of examples/basic.ts and runs with the documented output', async () => {
-    const example = readFileSync(new URL('../examples/basic.ts', import.meta.url), 'utf8');
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(example.trim());
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    await import('../examples/basic');
-    expect(log.mock.calls).toEqual([[2], [true], ['INVALID_ARGUMENT', 'seed']]);
-    log.mockRestore();
+    const calls = await runReadmeExample(new URL('..', import.meta.url));
+    expect(calls).toEqual([[2], [true], ['INVALID_ARGUMENT', 'seed']]);
   });
 });

@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expectAresError } from '@ares/testing';
 import { bucketOf, DEFAULT_BUCKET_OF_OPTIONS } from './bucket-of';
-
-/** Integer reference for the default thirds: easy iff c/n ≥ 2/3 iff 3c ≥ 2n; hard iff c/n < 1/3 iff 3c < n. */
-function referenceBucket(correct: number, total: number): string {
-  if (3 * correct >= 2 * total) return 'easy';
-  if (3 * correct < total) return 'hard';
-  return 'medium';
-}
+import { referenceBucket } from './bucket-test-utils';
 
 describe('bucketOf', () => {
   it('splits c of 8 into {6,7,8} easy, {3,4,5} medium, {0,1,2} hard (SPEC §6.2 item 9)', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { referenceBucket } from './bucket-test-utils';
 import { DifficultyTracker, type DifficultyTrackerMode, type DifficultyTrackerState } from './difficulty-tracker';
 
 /** One visit: a prompt id (a few numbers and strings, so 1 and "1" collide) and its rollouts' outcomes. */
@@ -9,12 +10,6 @@ const visit = fc.record({
 });
 const run = fc.array(visit, { minLength: 0, maxLength: 30 });
 const mode = fc.constantFrom<DifficultyTrackerMode>('latest', 'cumulative', 'ema');
-
-function integerBucket(correct: number, total: number): string {
-  if (3 * correct >= 2 * total) return 'easy';
-  if (3 * correct < total) return 'hard';
-  return 'medium';
-}
 
 describe('DifficultyTracker properties', () => {
   it('a JSON round trip mid-run gives identical subsequent buckets, pass rates and state', () => {
@@ -49,11 +44,11 @@ describe('DifficultyTracker properties', () => {
             counts.total += 1;
           }
           pooled.set(key, counts);
-          expect(tracker.update(id, outcomes)).toBe(integerBucket(counts.correct, counts.total));
+          expect(tracker.update(id, outcomes)).toBe(referenceBucket(counts.correct, counts.total));
         }
         expect(tracker.size).toBe(pooled.size);
         for (const [key, { correct, total }] of pooled) {
-          expect(tracker.bucket(key)).toBe(integerBucket(correct, total));
+          expect(tracker.bucket(key)).toBe(referenceBucket(correct, total));
           expect(tracker.entry(key)).toMatchObject({ correct, total, passRate: correct / total });
         }
       }),
@@ -71,7 +66,7 @@ describe('DifficultyTracker properties', () => {
         }
         for (const [key, outcomes] of last) {
           const correct = outcomes.filter((outcome) => outcome === true || outcome === 1).length;
-          expect(tracker.bucket(key)).toBe(integerBucket(correct, outcomes.length));
+          expect(tracker.bucket(key)).toBe(referenceBucket(correct, outcomes.length));
         }
       }),
     );

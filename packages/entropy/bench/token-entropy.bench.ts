@@ -4,21 +4,11 @@
 import { entropyRowsJs } from '../src/kernels/entropy-rows-js';
 import { decodeBase64, entropyRowsWasm, isEntropyRowsWasmAvailable } from '../src/kernels/entropy-rows-wasm';
 import { ENTROPY_ROWS_WASM_BASE64 } from '../src/kernels/entropy-rows-wasm.generated';
+import { createUniform } from '../src/kernels/kernel-test-utils';
 import { tokenEntropy } from '../src/token-entropy';
 
 const CHUNK_BYTES = 256 * 1024;
 const startedAt = performance.now();
-
-/** xorshift32 uniforms in [0, 1). */
-function createUniform(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 /** LLM-like rows: a roughly normal body (σ ≈ 2.8) plus one leading token 0–14 nats above it. */
 function fillLogits(logits: Float32Array, vocabSize: number, seed: number): void {

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { expectAllClose, expectAresError, FLOAT64, loadFixture, REFERENCE } from '@ares/testing';
+import { expectAllClose, expectAresError, FLOAT64, REFERENCE } from '@ares/testing';
 import { DEFAULT_LOG_PROBABILITIES_OPTIONS, logProbabilities } from './log-probabilities';
-
-interface LogitsCase {
-  readonly name: string;
-  readonly vocabSize: number;
-  readonly logits: number[];
-  readonly labels: number[];
-  readonly temperatures: number[];
-  readonly logProbabilities: number[][];
-}
-
-const fixture = loadFixture<LogitsCase>(new URL('./__fixtures__/token-entropy.json', import.meta.url));
+import { tokenEntropyFixture as fixture } from './token-entropy-test-utils';
 
 describe('logProbabilities', () => {
   describe('agrees with the NumPy float64 log-softmax', () => {

@@ -1,4 +1,5 @@
 import { AresError, assertSameLength } from '@ares/core';
+import { rowArgmax } from './kernels/row-argmax';
 import { validateLogits } from './validate';
 
 /** Options of {@link logProbabilities}. */
@@ -63,20 +64,12 @@ export function logProbabilities(
   for (let row = 0; row < rows; row++) {
     const offset = row * vocabSize;
     const end = offset + vocabSize;
-    let max = -Infinity;
-    let maxIndex = offset;
-    let invalid = false;
-    for (let index = offset; index < end; index++) {
-      const value = logits[index]!;
-      if (value > max) {
-        max = value;
-        maxIndex = index;
-      } else if (value !== value) invalid = true;
-    }
-    if (invalid || max === Infinity || max === -Infinity) {
+    const maxIndex = rowArgmax(logits, offset, end);
+    if (maxIndex < 0) {
       out[row] = Number.NaN;
       continue;
     }
+    const max = logits[maxIndex]!;
     // ln s = log1p(Σ_{j≠argmax} exp((z_j − max z)/T)); the argmax term is exactly 1.
     let rest = 0;
     for (let index = offset; index < maxIndex; index++) rest += Math.exp((logits[index]! - max) / temperature);

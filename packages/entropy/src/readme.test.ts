@@ -1,16 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { describe, expect, it, vi } from 'vitest';
+import { runReadmeExample } from '@ares/testing';
+import { describe, expect, it } from 'vitest';
 
 describe('README example', () => {
   it('is the text of examples/basic.ts, at most 15 lines, and prints the documented values', async () => {
-    const example = readFileSync(new URL('../examples/basic.ts', import.meta.url), 'utf8');
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    expect(readme).toContain(example.trim());
-    expect(example.trim().split('\n').length).toBeLessThanOrEqual(15);
-    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    await import('../examples/basic');
-    const calls = log.mock.calls;
-    log.mockRestore();
+    const calls = await runReadmeExample(new URL('..', import.meta.url));
     // Independent values: ln 4; H of softmax([9, 0, 0, 0]); SPEC §6.1 item 2; hand-summed windows.
     const p = Math.exp(9) / (Math.exp(9) + 3);
     const q = 1 / (Math.exp(9) + 3);

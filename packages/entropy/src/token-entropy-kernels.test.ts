@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { expectAllClose, expectAresError, loadFixture, type Tolerance } from '@ares/testing';
+import { expectAllClose, expectAresError, type Tolerance } from '@ares/testing';
 import { isEntropyRowsWasmAvailable } from './kernels/entropy-rows-wasm';
 import { tokenEntropy } from './token-entropy';
+import { tokenEntropyFixture as fixture } from './token-entropy-test-utils';
 
 /** The WebAssembly kernel's documented accuracy: ≤ 3e-6 relative (≤ 4e-7 absolute) against float64. */
 const WASM_KERNEL: Tolerance = Object.freeze({ rtol: 3e-6, atol: 4e-7 });
-
-interface LogitsCase {
-  readonly name: string;
-  readonly vocabSize: number;
-  readonly logits: number[];
-  readonly temperatures: number[];
-  readonly entropies: number[][];
-}
-const fixture = loadFixture<LogitsCase>(new URL('./__fixtures__/token-entropy.json', import.meta.url));
 
 describe('tokenEntropy kernels', () => {
   it('has WebAssembly SIMD on the Node versions we support', () => {

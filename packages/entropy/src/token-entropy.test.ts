@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { expectAllClose, expectAresError, FLOAT64, loadFixture, REFERENCE } from '@ares/testing';
+import { expectAllClose, expectAresError, FLOAT64, REFERENCE } from '@ares/testing';
 import { DEFAULT_TOKEN_ENTROPY_OPTIONS, tokenEntropy } from './token-entropy';
+import { tokenEntropyFixture as fixture } from './token-entropy-test-utils';
 
 // The float64 JavaScript kernel holds the exact semantics tested here; the 'auto' (WebAssembly) path is tested
 // against the same references at its documented tolerance in token-entropy-kernels.test.ts.
 const tokenEntropyJs: typeof tokenEntropy = (logits, vocabSize, options = {}) => tokenEntropy(logits, vocabSize, { ...options, kernel: 'js' });
-
-interface LogitsCase {
-  readonly name: string;
-  readonly vocabSize: number;
-  readonly logits: number[];
-  readonly labels: number[];
-  readonly temperatures: number[];
-  readonly entropies: number[][];
-  readonly logProbabilities: number[][];
-}
-
-const fixture = loadFixture<LogitsCase>(new URL('./__fixtures__/token-entropy.json', import.meta.url));
 
 describe('tokenEntropy', () => {
   describe('agrees with the NumPy float64 reference', () => {
@@ -122,8 +111,8 @@ describe('tokenEntropy', () => {
     }
   });
 
-  it('exposes frozen defaults (temperature 1)', () => {
-    expect(DEFAULT_TOKEN_ENTROPY_OPTIONS).toEqual({ temperature: 1 });
+  it('exposes frozen defaults (temperature 1, kernel auto)', () => {
+    expect(DEFAULT_TOKEN_ENTROPY_OPTIONS).toEqual({ temperature: 1, kernel: 'auto' });
     expect(Object.isFrozen(DEFAULT_TOKEN_ENTROPY_OPTIONS)).toBe(true);
     const logits = new Float32Array([0.1, 0.7, -2]);
     expect(tokenEntropyJs(logits, 3)).toEqual(tokenEntropyJs(logits, 3, { temperature: 1 }));

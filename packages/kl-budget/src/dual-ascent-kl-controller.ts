@@ -1,13 +1,7 @@
 import type { AresErrorCode, DifficultyBucket } from '@ares/core';
+import { coefficientControllerState, readCoefficientControllerState, settingsReader } from './controller-state';
 import { checkBucket, type KlController, type KlUpdateContext } from './kl-controller';
-import {
-  checkBucketRecord,
-  checkNumber,
-  checkObject,
-  checkObservations,
-  checkStateHeader,
-  copyBucketRecord,
-} from './validate';
+import { checkObservations, mapBuckets } from './validate';
 
 /** Options of {@link DualAscentKlController}. */
 export interface DualAscentKlControllerOptions {
@@ -68,15 +62,13 @@ export interface DualAscentKlControllerState {
 }
 
 function resolveSettings(options: unknown, code: AresErrorCode, prefix: string): DualAscentKlControllerSettings {
-  const record = checkObject(options, prefix, code);
-  const defaults = code === 'INVALID_ARGUMENT' ? DEFAULT_DUAL_ASCENT_KL_CONTROLLER_OPTIONS : undefined;
-  const pick = (key: keyof DualAscentKlControllerSettings): unknown => record[key] ?? defaults?.[key];
-  const learningRate = checkNumber(pick('learningRate'), `${prefix}.learningRate`, { min: 0, max: 1, lowerOpen: true, upperOpen: true }, code);
-  const targets = checkBucketRecord(record['targets'], defaults?.targets, `${prefix}.targets`, { min: 0, lowerOpen: true }, code);
-  const minCoefficient = checkNumber(pick('minCoefficient'), `${prefix}.minCoefficient`, { min: 0, lowerOpen: true }, code);
-  const maxCoefficient = checkNumber(pick('maxCoefficient'), `${prefix}.maxCoefficient`, { min: minCoefficient }, code);
-  const initialCoefficient = checkNumber(pick('initialCoefficient'), `${prefix}.initialCoefficient`, { min: minCoefficient, max: maxCoefficient }, code);
-  return Object.freeze({ learningRate, targets: Object.freeze(targets), initialCoefficient, minCoefficient, maxCoefficient });
+  const read = settingsReader(options, code, prefix, DEFAULT_DUAL_ASCENT_KL_CONTROLLER_OPTIONS);
+  const learningRate = read.number('learningRate', { min: 0, max: 1, lowerOpen: true, upperOpen: true });
+  const targets = read.bucketRecord('targets', { min: 0, lowerOpen: true });
+  const minCoefficient = read.number('minCoefficient', { min: 0, lowerOpen: true });
+  const maxCoefficient = read.number('maxCoefficient', { min: minCoefficient });
+  const initialCoefficient = read.number('initialCoefficient', { min: minCoefficient, max: maxCoefficient });
+  return Object.freeze({ learningRate, targets, initialCoefficient, minCoefficient, maxCoefficient });
 }
 
 /**
@@ -112,7 +104,7 @@ export class DualAscentKlController implements KlController {
   constructor(options: DualAscentKlControllerOptions = {}) {
     this.#settings = resolveSettings(options, 'INVALID_ARGUMENT', 'options');
     const initial = this.#settings.initialCoefficient;
-    this.#coefficients = { easy: initial, medium: initial, hard: initial };
+    this.#coefficients = mapBuckets(() => initial);
     this.#updates = 0;
   }
 
@@ -140,14 +132,7 @@ export class DualAscentKlController implements KlController {
 
   /** The full state (options, κ_d, update count) as plain JSON data. */
   toJSON(): DualAscentKlControllerState {
-    const settings = this.#settings;
-    return {
-      kind: 'dual-ascent',
-      version: 1,
-      options: { ...settings, targets: copyBucketRecord(settings.targets) },
-      coefficients: copyBucketRecord(this.#coefficients),
-      updates: this.#updates,
-    };
+    return coefficientControllerState('dual-ascent', this.#settings, this.#coefficients, this.#updates);
   }
 
   /**
@@ -155,10 +140,10 @@ export class DualAscentKlController implements KlController {
    * @throws {AresError} `INVALID_STATE` (naming the field) when the state is malformed or inconsistent
    */
   static fromJSON(state: DualAscentKlControllerState): DualAscentKlController {
-    const record = checkStateHeader(state, 'dual-ascent', 1);
-    const settings = resolveSettings(record['options'], 'INVALID_STATE', 'state.options');
-    const coefficients = checkBucketRecord(record['coefficients'], undefined, 'state.coefficients', { min: settings.minCoefficient, max: settings.maxCoefficient }, 'INVALID_STATE');
-    const updates = checkNumber(record['updates'], 'state.updates', { min: 0, integer: true }, 'INVALID_STATE');
+    const { settings, coefficients, updates } = readCoefficientControllerState(state, 'dual-ascent', resolveSettings, (stored) => ({
+      min: stored.minCoefficient,
+      max: stored.maxCoefficient,
+    }));
     const controller = new DualAscentKlController(settings);
     Object.assign(controller.#coefficients, coefficients);
     controller.#updates = updates;

@@ -1,6 +1,7 @@
 import type { AresErrorCode, DifficultyBucket } from '@ares/core';
+import { readCounter, readStateHeader, settingsReader } from './controller-state';
 import { checkBucket, type KlController, type KlUpdateContext } from './kl-controller';
-import { checkBucketRecord, checkNumber, checkObject, checkObservations, checkStateHeader, copyBucketRecord } from './validate';
+import { checkObservations, copyBucketRecord } from './validate';
 
 /** Options of {@link FixedKlController}. */
 export interface FixedKlControllerOptions {
@@ -31,10 +32,8 @@ export interface FixedKlControllerState {
 }
 
 function resolveSettings(options: unknown, code: AresErrorCode, prefix: string): FixedKlControllerSettings {
-  const record = checkObject(options, prefix, code);
-  const defaults = code === 'INVALID_ARGUMENT' ? DEFAULT_FIXED_KL_CONTROLLER_OPTIONS.coefficients : undefined;
-  const coefficients = checkBucketRecord(record['coefficients'], defaults, `${prefix}.coefficients`, { min: 0 }, code);
-  return Object.freeze({ coefficients: Object.freeze(coefficients) });
+  const read = settingsReader(options, code, prefix, DEFAULT_FIXED_KL_CONTROLLER_OPTIONS);
+  return Object.freeze({ coefficients: read.bucketRecord('coefficients', { min: 0 }) });
 }
 
 /**
@@ -95,9 +94,8 @@ export class FixedKlController implements KlController {
    * @throws {AresError} `INVALID_STATE` (naming the field) when the state is malformed
    */
   static fromJSON(state: FixedKlControllerState): FixedKlController {
-    const record = checkStateHeader(state, 'fixed', 1);
-    const settings = resolveSettings(record['options'], 'INVALID_STATE', 'state.options');
-    const updates = checkNumber(record['updates'], 'state.updates', { min: 0, integer: true }, 'INVALID_STATE');
+    const { record, settings } = readStateHeader(state, 'fixed', resolveSettings);
+    const updates = readCounter(record, 'updates');
     const controller = new FixedKlController(settings);
     controller.#updates = updates;
     return controller;

@@ -1,14 +1,7 @@
-import { DIFFICULTY_BUCKETS, type AresErrorCode, type DifficultyBucket } from '@ares/core';
+import type { AresErrorCode, DifficultyBucket } from '@ares/core';
+import { readCounter, readStateHeader, settingsReader, settingsSnapshot } from './controller-state';
 import { checkBucket, type KlController, type KlUpdateContext } from './kl-controller';
-import {
-  checkBoolean,
-  checkBucketRecord,
-  checkNumber,
-  checkObject,
-  checkObservations,
-  checkStateHeader,
-  copyBucketRecord,
-} from './validate';
+import { checkBoolean, checkNumber, checkObject, checkObservations, mapBuckets } from './validate';
 
 /** Options of {@link ReleasedKlController}; every constant of the released code is an option. */
 export interface ReleasedKlControllerOptions {
@@ -143,26 +136,24 @@ export interface ReleasedSequenceOutcome {
 }
 
 function resolveSettings(options: unknown, code: AresErrorCode, prefix: string): ReleasedKlControllerSettings {
-  const record = checkObject(options, prefix, code);
-  const defaults = code === 'INVALID_ARGUMENT' ? DEFAULT_RELEASED_KL_CONTROLLER_OPTIONS : undefined;
-  const pick = (key: keyof ReleasedKlControllerSettings): unknown => record[key] ?? defaults?.[key];
+  const read = settingsReader(options, code, prefix, DEFAULT_RELEASED_KL_CONTROLLER_OPTIONS);
   const positive = { min: 0, lowerOpen: true } as const;
-  const coefficient = checkNumber(pick('coefficient'), `${prefix}.coefficient`, { min: 0 }, code);
-  const targets = checkBucketRecord(record['targets'], defaults?.targets, `${prefix}.targets`, positive, code);
-  const minBeta = checkNumber(pick('minBeta'), `${prefix}.minBeta`, positive, code);
-  const maxBeta = checkNumber(pick('maxBeta'), `${prefix}.maxBeta`, { min: minBeta }, code);
-  const initialBeta = checkNumber(pick('initialBeta'), `${prefix}.initialBeta`, { min: minBeta, max: maxBeta }, code);
-  const emaDecay = checkNumber(pick('emaDecay'), `${prefix}.emaDecay`, { min: 0, max: 1, upperOpen: true }, code);
-  const learningRate = checkNumber(pick('learningRate'), `${prefix}.learningRate`, { min: 0 }, code);
-  const errorClip = checkNumber(pick('errorClip'), `${prefix}.errorClip`, { min: 0 }, code);
-  const updateInterval = checkNumber(pick('updateInterval'), `${prefix}.updateInterval`, { min: 1, integer: true }, code);
-  const deadzone = checkNumber(pick('deadzone'), `${prefix}.deadzone`, { min: 0 }, code);
-  const secondChance = checkBoolean(pick('secondChance'), `${prefix}.secondChance`, code);
-  const secondChanceScale = checkNumber(pick('secondChanceScale'), `${prefix}.secondChanceScale`, { min: 0 }, code);
-  const secondChanceMinSoftCost = checkNumber(pick('secondChanceMinSoftCost'), `${prefix}.secondChanceMinSoftCost`, {}, code);
+  const coefficient = read.number('coefficient', { min: 0 });
+  const targets = read.bucketRecord('targets', positive);
+  const minBeta = read.number('minBeta', positive);
+  const maxBeta = read.number('maxBeta', { min: minBeta });
+  const initialBeta = read.number('initialBeta', { min: minBeta, max: maxBeta });
+  const emaDecay = read.number('emaDecay', { min: 0, max: 1, upperOpen: true });
+  const learningRate = read.number('learningRate', { min: 0 });
+  const errorClip = read.number('errorClip', { min: 0 });
+  const updateInterval = read.number('updateInterval', { min: 1, integer: true });
+  const deadzone = read.number('deadzone', { min: 0 });
+  const secondChance = read.boolean('secondChance');
+  const secondChanceScale = read.number('secondChanceScale', { min: 0 });
+  const secondChanceMinSoftCost = read.number('secondChanceMinSoftCost', {});
   return Object.freeze({
     coefficient,
-    targets: Object.freeze(targets),
+    targets,
     initialBeta,
     minBeta,
     maxBeta,
@@ -224,11 +215,7 @@ export class ReleasedKlController implements KlController {
   constructor(options: ReleasedKlControllerOptions = {}) {
     this.#settings = resolveSettings(options, 'INVALID_ARGUMENT', 'options');
     const beta = this.#settings.initialBeta;
-    this.#buckets = {
-      easy: { beta, klAverage: null, errorAverage: 0 },
-      medium: { beta, klAverage: null, errorAverage: 0 },
-      hard: { beta, klAverage: null, errorAverage: 0 },
-    };
+    this.#buckets = mapBuckets(() => ({ beta, klAverage: null, errorAverage: 0 }));
   }
 
   /** coefficient·β_d. @throws {AresError} `INVALID_ARGUMENT` for an unknown bucket */
@@ -283,15 +270,12 @@ export class ReleasedKlController implements KlController {
 
   /** The full state (options, call counter, β, K̄ and ē per bucket) as plain JSON data. */
   toJSON(): ReleasedKlControllerState {
-    const settings = this.#settings;
-    const buckets = {} as Record<DifficultyBucket, ReleasedKlBucketState>;
-    for (const bucket of DIFFICULTY_BUCKETS) buckets[bucket] = { ...this.#buckets[bucket] };
     return {
       kind: 'released',
       version: 1,
-      options: { ...settings, targets: copyBucketRecord(settings.targets) },
+      options: settingsSnapshot(this.#settings),
       calls: this.#calls,
-      buckets,
+      buckets: mapBuckets((bucket) => ({ ...this.#buckets[bucket] })),
     };
   }
 
@@ -300,20 +284,20 @@ export class ReleasedKlController implements KlController {
    * @throws {AresError} `INVALID_STATE` (naming the field) when the state is malformed
    */
   static fromJSON(state: ReleasedKlControllerState): ReleasedKlController {
-    const record = checkStateHeader(state, 'released', 1);
-    const settings = resolveSettings(record['options'], 'INVALID_STATE', 'state.options');
-    const calls = checkNumber(record['calls'], 'state.calls', { min: 0, integer: true }, 'INVALID_STATE');
+    const { record, settings } = readStateHeader(state, 'released', resolveSettings);
+    const calls = readCounter(record, 'calls');
     const bucketsRecord = checkObject(record['buckets'], 'state.buckets', 'INVALID_STATE');
-    const controller = new ReleasedKlController(settings);
-    for (const bucket of DIFFICULTY_BUCKETS) {
+    const buckets = mapBuckets((bucket): MutableBucketState => {
       const prefix = `state.buckets.${bucket}`;
       const entry = checkObject(bucketsRecord[bucket], prefix, 'INVALID_STATE');
       const beta = checkNumber(entry['beta'], `${prefix}.beta`, { min: 0, lowerOpen: true }, 'INVALID_STATE');
       const average = entry['klAverage'];
       const klAverage = average === null ? null : checkNumber(average, `${prefix}.klAverage`, {}, 'INVALID_STATE');
       const errorAverage = checkNumber(entry['errorAverage'], `${prefix}.errorAverage`, {}, 'INVALID_STATE');
-      controller.#buckets[bucket] = { beta, klAverage, errorAverage };
-    }
+      return { beta, klAverage, errorAverage };
+    });
+    const controller = new ReleasedKlController(settings);
+    Object.assign(controller.#buckets, buckets);
     controller.#calls = calls;
     return controller;
   }

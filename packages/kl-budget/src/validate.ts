@@ -90,12 +90,10 @@ export function checkBucketRecord(
       throw new AresError({ code, parameter: `${parameter}.${key}`, value: key, message: `${parameter}: unknown bucket ${JSON.stringify(key)}` });
     }
   }
-  const out = {} as Record<DifficultyBucket, number>;
-  for (const bucket of DIFFICULTY_BUCKETS) {
+  return mapBuckets((bucket) => {
     const given = record[bucket];
-    out[bucket] = checkNumber(given === undefined && defaults !== undefined ? defaults[bucket] : given, `${parameter}.${bucket}`, bounds, code);
-  }
-  return out;
+    return checkNumber(given === undefined && defaults !== undefined ? defaults[bucket] : given, `${parameter}.${bucket}`, bounds, code);
+  });
 }
 
 /**
@@ -164,7 +162,14 @@ export function checkObservations(
   return present;
 }
 
+/** A record with `value(bucket)` for each bucket, in {@link DIFFICULTY_BUCKETS} order. @internal */
+export function mapBuckets<Value>(value: (bucket: DifficultyBucket) => Value): Record<DifficultyBucket, Value> {
+  const out = {} as Record<DifficultyBucket, Value>;
+  for (const bucket of DIFFICULTY_BUCKETS) out[bucket] = value(bucket);
+  return out;
+}
+
 /** Copies a per-bucket record (for `toJSON` and option snapshots). @internal */
 export function copyBucketRecord(record: Readonly<Record<DifficultyBucket, number>>): Record<DifficultyBucket, number> {
-  return { easy: record.easy, medium: record.medium, hard: record.hard };
+  return mapBuckets((bucket) => record[bucket]);
 }

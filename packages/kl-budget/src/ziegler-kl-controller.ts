@@ -1,13 +1,7 @@
 import { AresError, type AresErrorCode, type DifficultyBucket } from '@ares/core';
+import { coefficientControllerState, readCoefficientControllerState, settingsReader } from './controller-state';
 import { checkBucket, type KlController, type KlUpdateContext } from './kl-controller';
-import {
-  checkBucketRecord,
-  checkNumber,
-  checkObject,
-  checkObservations,
-  checkStateHeader,
-  copyBucketRecord,
-} from './validate';
+import { checkNumber, checkObservations, mapBuckets } from './validate';
 
 /** Options of {@link ZieglerKlController}. */
 export interface ZieglerKlControllerOptions {
@@ -61,14 +55,12 @@ export interface ZieglerKlControllerState {
 }
 
 function resolveSettings(options: unknown, code: AresErrorCode, prefix: string): ZieglerKlControllerSettings {
-  const record = checkObject(options, prefix, code);
-  const defaults = code === 'INVALID_ARGUMENT' ? DEFAULT_ZIEGLER_KL_CONTROLLER_OPTIONS : undefined;
-  const pick = (key: keyof ZieglerKlControllerSettings): unknown => record[key] ?? defaults?.[key];
-  const initialCoefficient = checkNumber(pick('initialCoefficient'), `${prefix}.initialCoefficient`, { min: 0, lowerOpen: true }, code);
-  const horizon = checkNumber(pick('horizon'), `${prefix}.horizon`, { min: 0, lowerOpen: true }, code);
-  const targets = checkBucketRecord(record['targets'], defaults?.targets, `${prefix}.targets`, { min: 0, lowerOpen: true }, code);
-  const errorClip = checkNumber(pick('errorClip'), `${prefix}.errorClip`, { min: 0, max: 1, lowerOpen: true, upperOpen: true }, code);
-  return Object.freeze({ initialCoefficient, horizon, targets: Object.freeze(targets), errorClip });
+  const read = settingsReader(options, code, prefix, DEFAULT_ZIEGLER_KL_CONTROLLER_OPTIONS);
+  const initialCoefficient = read.number('initialCoefficient', { min: 0, lowerOpen: true });
+  const horizon = read.number('horizon', { min: 0, lowerOpen: true });
+  const targets = read.bucketRecord('targets', { min: 0, lowerOpen: true });
+  const errorClip = read.number('errorClip', { min: 0, max: 1, lowerOpen: true, upperOpen: true });
+  return Object.freeze({ initialCoefficient, horizon, targets, errorClip });
 }
 
 /**
@@ -103,7 +95,7 @@ export class ZieglerKlController implements KlController {
   constructor(options: ZieglerKlControllerOptions = {}) {
     this.#settings = resolveSettings(options, 'INVALID_ARGUMENT', 'options');
     const initial = this.#settings.initialCoefficient;
-    this.#coefficients = { easy: initial, medium: initial, hard: initial };
+    this.#coefficients = mapBuckets(() => initial);
   }
 
   /** κ_d. @throws {AresError} `INVALID_ARGUMENT` for an unknown bucket */
@@ -141,14 +133,7 @@ export class ZieglerKlController implements KlController {
 
   /** The full state (options, κ_d, update count) as plain JSON data. */
   toJSON(): ZieglerKlControllerState {
-    const settings = this.#settings;
-    return {
-      kind: 'ziegler',
-      version: 1,
-      options: { ...settings, targets: copyBucketRecord(settings.targets) },
-      coefficients: copyBucketRecord(this.#coefficients),
-      updates: this.#updates,
-    };
+    return coefficientControllerState('ziegler', this.#settings, this.#coefficients, this.#updates);
   }
 
   /**
@@ -156,10 +141,7 @@ export class ZieglerKlController implements KlController {
    * @throws {AresError} `INVALID_STATE` (naming the field) when the state is malformed
    */
   static fromJSON(state: ZieglerKlControllerState): ZieglerKlController {
-    const record = checkStateHeader(state, 'ziegler', 1);
-    const settings = resolveSettings(record['options'], 'INVALID_STATE', 'state.options');
-    const coefficients = checkBucketRecord(record['coefficients'], undefined, 'state.coefficients', { min: 0 }, 'INVALID_STATE');
-    const updates = checkNumber(record['updates'], 'state.updates', { min: 0, integer: true }, 'INVALID_STATE');
+    const { settings, coefficients, updates } = readCoefficientControllerState(state, 'ziegler', resolveSettings, () => ({ min: 0 }));
     const controller = new ZieglerKlController(settings);
     Object.assign(controller.#coefficients, coefficients);
     controller.#updates = updates;

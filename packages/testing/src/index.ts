@@ -4,3 +4,4 @@ export { loadFixture } from './fixtures';
 export type { Fixture } from './fixtures';
 export { entropySequence, finiteFloat32Array, logitsMatrix } from './arbitraries';
 export { expectAresError } from './expect-ares-error';
+export { README_EXAMPLE_MAX_LINES, runReadmeExample } from './readme-example';

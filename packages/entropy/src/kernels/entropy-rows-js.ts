@@ -1,3 +1,5 @@
+import { rowArgmax } from './row-argmax';
+
 /**
  * Plain-JavaScript kernel: writes the softmax entropy of each row of `logits / temperature` into `out`.
  * Inputs are assumed validated. Rows with NaN, +Infinity or only −Infinity give NaN; −Infinity logits contribute 0.
@@ -19,20 +21,12 @@ export function entropyRowsJs(
   for (let row = firstRow; row < endRow; row++) {
     const offset = row * vocabSize;
     const end = offset + vocabSize;
-    let max = -Infinity;
-    let maxIndex = offset;
-    let invalid = false;
-    for (let index = offset; index < end; index++) {
-      const value = logits[index]!;
-      if (value > max) {
-        max = value;
-        maxIndex = index;
-      } else if (value !== value) invalid = true;
-    }
-    if (invalid || max === Infinity || max === -Infinity) {
+    const maxIndex = rowArgmax(logits, offset, end);
+    if (maxIndex < 0) {
       out[row] = Number.NaN;
       continue;
     }
+    const max = logits[maxIndex]!;
     // The argmax term (e = 1, c = 0) is left out of both sums: s = 1 + rest.
     let rest = 0;
     let weighted = 0;

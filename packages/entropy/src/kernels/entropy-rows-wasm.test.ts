@@ -5,23 +5,13 @@ import { compileEntropyRowsWat } from '../../scripts/wasm/build.mjs';
 import { entropyRowsJs } from './entropy-rows-js';
 import { decodeBase64, entropyRowsWasm, isEntropyRowsWasmAvailable, pow2Wasm } from './entropy-rows-wasm';
 import { ENTROPY_ROWS_WASM_BASE64, ENTROPY_ROWS_WASM_BYTE_LENGTH } from './entropy-rows-wasm.generated';
+import { createUniform } from './kernel-test-utils';
 
 /**
  * The accuracy this kernel documents against float64 arithmetic on the same float32 logits at V = 32,000
  * (measured: ≤ 5.5e-7 at T = 1 and ≤ 2.2e-6 at T ∈ {0.6, 0.7}, on rows with H from 1e-26 to 10 nats).
  */
 const WASM_KERNEL: Tolerance = Object.freeze({ rtol: 3e-6, atol: 0 });
-
-/** xorshift32 uniforms in [0, 1), for large deterministic matrices (fast-check is for small ones). */
-function createUniform(seed: number): () => number {
-  let state = seed >>> 0 || 1;
-  return () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 4_294_967_296;
-  };
-}
 
 function wasmEntropies(logits: Float32Array, vocabSize: number, temperature = 1): Float64Array {
   const out = new Float64Array(logits.length / vocabSize);

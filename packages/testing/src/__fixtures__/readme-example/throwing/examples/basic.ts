@@ -1,0 +1,2 @@
+console.log('before the failure');
+throw new Error('the example failed');
