@@ -10,6 +10,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // Generous: CI runs every package's suite at once on 2 cores; tests measure correctness, not speed.
+    testTimeout: 30_000,
     setupFiles: ['@ares/testing/setup'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts'] },
     reporters: ['default', 'json'],

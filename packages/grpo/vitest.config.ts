@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // Generous: CI runs every package's suite at once on 2 cores; tests measure correctness, not speed.
+    testTimeout: 30_000,
     // The tfjs backend is registered by the src/tf tests themselves (import '@ares/testing/setup-tf'), so the
     // pure-function test files do not pay for loading tfjs.
     setupFiles: ['@ares/testing/setup'],

@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
     environment: 'node',
+    // Generous: CI runs every package's suite at once on 2 cores; tests measure correctness, not speed.
+    testTimeout: 30_000,
     // The tfjs CPU backend is loaded only by the src/tf tests (they import '@ares/testing/setup-tf'), which keeps
     // the pure-function test files free of the ~0.5 s tfjs start-up each.
     setupFiles: ['@ares/testing/setup'],

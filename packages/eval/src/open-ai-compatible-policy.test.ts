@@ -98,8 +98,15 @@ describe('createOpenAiCompatiblePolicy', () => {
     server = await startStubServer(() => ({ stall: true }));
     const controller = new AbortController();
     const policy = createOpenAiCompatiblePolicy({ endpoint: server.url, model: 'm', timeoutMs: 10_000, retries: 5 });
-    setTimeout(() => controller.abort(new Error('cancelled')), 50);
+    // Abort once the first attempt has reached the server (a fixed delay races with a loaded machine).
+    const abortWhenReceived = setInterval(() => {
+      if (server!.requests.length > 0) {
+        clearInterval(abortWhenReceived);
+        controller.abort(new Error('cancelled'));
+      }
+    }, 5);
     await expect(policy.generate(request({ signal: controller.signal }))).rejects.toThrow('cancelled');
+    clearInterval(abortWhenReceived);
     expect(server.requests).toHaveLength(1);
   });
 
