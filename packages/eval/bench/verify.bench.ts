@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRng } from '@ares/core';
-import { type GradingProfile, verifyAnswer } from '../src/index';
+import { extractBoxed, type GradingProfile, verifyAnswer } from '../src/index';
 
 interface Pair {
   readonly gold: string;
@@ -89,8 +89,29 @@ function measure(profile: GradingProfile): { perSecond: number; equivalent: numb
   return { perSecond: (rounds * pairs.length) / (elapsed / 1000), equivalent, timeouts };
 }
 
+/** Baseline, same pairs and loop: the naive grader (last boxed answer, else the text, compared as trimmed strings). */
+function measureBaseline(): { perSecond: number; equivalent: number } {
+  const naive = (pair: Pair) => (extractBoxed(pair.prediction) ?? pair.prediction).trim() === pair.gold.trim();
+  let equivalent = 0;
+  let rounds = 0;
+  const started = performance.now();
+  let elapsed = 0;
+  while (elapsed < 2000 || rounds < 1) {
+    for (const pair of pairs) if (naive(pair) && rounds === 0) equivalent++;
+    rounds++;
+    elapsed = performance.now() - started;
+  }
+  return { perSecond: (rounds * pairs.length) / (elapsed / 1000), equivalent };
+}
+
 console.log(`verifyAnswer on ${pairs.length} mixed answer pairs (Node ${process.version})`);
+const baseline = measureBaseline();
+const rate = (perSecond: number) => Math.round(perSecond).toLocaleString('en-US').padStart(10);
+console.log(`${'baseline'.padEnd(9)} ${rate(baseline.perSecond)} verifications/s  (${baseline.equivalent} equivalent: extractBoxed + string equality)`);
 for (const profile of ['ares', 'minerva', 'mathruler'] as const) {
   const { perSecond, equivalent, timeouts } = measure(profile);
-  console.log(`${profile.padEnd(9)} ${Math.round(perSecond).toLocaleString('en-US').padStart(8)} verifications/s  (${equivalent} equivalent, ${timeouts} timeouts)`);
+  console.log(
+    `${profile.padEnd(9)} ${rate(perSecond)} verifications/s  (${equivalent} equivalent, ${timeouts} timeouts; ` +
+      `${(baseline.perSecond / perSecond).toFixed(0)}× the baseline's cost per pair)`,
+  );
 }
