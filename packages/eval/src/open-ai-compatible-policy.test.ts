@@ -76,7 +76,7 @@ describe('createOpenAiCompatiblePolicy', () => {
     const policy = createOpenAiCompatiblePolicy({ endpoint: server.url, model: 'm', timeoutMs: 150, retries: 1, backoffMs: 1 });
     const started = Date.now();
     await expect(policy.generate(request())).rejects.toMatchObject({ code: 'TIMEOUT' });
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000); // two 150 ms timeouts; generous for a loaded CI machine
     expect(server.requests).toHaveLength(2);
   });
 
