@@ -234,6 +234,37 @@ describe('AepoStep thresholds', () => {
     expect(third.threshold).toBe(second.nextThreshold);
   });
 
+  it('threshold: the τ the next batch will use (initial τ, then nextThreshold); undefined under paper', () => {
+    expect(new AepoStep({ window: 2 }).threshold).toBeUndefined(); // no initial τ: batch 1 uses its own median
+    const step = new AepoStep({ window: 2, threshold: { initialThreshold: 1.5 } });
+    expect(step.threshold).toBe(1.5);
+    const first = step.run({ rollouts: [{ promptId: 'a', correct: true, entropies: [1, 2, 3, 4, 5, 6] }] });
+    expect(first.threshold).toBe(1.5);
+    // The initial τ labels batch 1 only; the EMA starts at batch 1's median (5.25, as in the released test above).
+    expect(step.threshold).toBe(5.25);
+    expect(step.threshold).toBe(first.nextThreshold);
+    step.run({ rollouts: [{ promptId: 'a', correct: true, entropies: [1, 1, 1, 1, 1] }] });
+    expectAllClose(step.threshold!, 0.99 * 5.25 + 0.01 * 1, FLOAT64);
+    expect(new AepoStep({ threshold: { estimator: 'paper' } }).threshold).toBeUndefined();
+  });
+
+  it('bucket: undefined for an unseen prompt, then the bucket of its last batch (numeric and string ids agree)', () => {
+    const step = new AepoStep({ window: 1, threshold: { initialThreshold: 1 } });
+    expect(step.bucket(7)).toBeUndefined();
+    const entropies = [1, 2];
+    step.run({
+      rollouts: [
+        { promptId: 7, correct: true, entropies },
+        { promptId: 7, correct: true, entropies },
+        { promptId: 'b', correct: false, entropies },
+        { promptId: 'b', correct: true, entropies },
+      ],
+    });
+    expect(step.bucket('7')).toBe('easy'); // 2/2 ≥ 2/3
+    expect(step.bucket('b')).toBe('medium'); // 1/2 ∈ [1/3, 2/3)
+    expect(AepoStep.fromJSON(JSON.parse(JSON.stringify(step.toJSON())), step.config).bucket(7)).toBe('easy');
+  });
+
   it('paper: labels each batch with its own mean per-sequence 0.95-quantile of token entropies', () => {
     const step = new AepoStep({ window: 1, threshold: { estimator: 'paper' } });
     // 21 values: the 0.95-quantile is x_19 of the sorted sequence, 2 and 3 here; τ = (2 + 3)/2.

@@ -487,6 +487,25 @@ export class AepoStep {
   }
 
   /**
+   * τ that the next `run` will label its batch with under the `released` estimator (the threshold EMA), for
+   * planning branches before the batch exists; `undefined` under `paper` (each batch sets its own τ) and before the
+   * first batch when `threshold.initialThreshold` is not set (the first batch then uses its own median).
+   */
+  get threshold(): number | undefined {
+    return this.#thresholdTracker?.current;
+  }
+
+  /**
+   * The bucket the persistent difficulty tracker holds for a prompt, as `planBranches` takes it.
+   *
+   * @param promptId - the prompt id (`1` and `'1'` are the same prompt)
+   * @returns the bucket after the prompt's last batch, or `undefined` for a prompt no batch has held
+   */
+  bucket(promptId: string | number): DifficultyBucket | undefined {
+    return this.#tracker.bucket(promptId);
+  }
+
+  /**
    * Runs one step over `batch` and advances the state.
    *
    * @param batch - the step's rollouts: prompt id, correctness, entropies or top-k log-probs, optional tokens and
