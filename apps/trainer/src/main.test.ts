@@ -1,13 +1,24 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AresError } from '@ares/core';
 import type { BackendInfo, BackendName } from './backend';
 import type { RunBenchOptions } from './bench';
 import { main, type CliDependencies } from './main';
+import { PRESETS, type TrainerConfig } from './pipeline/config';
+import type { RunEnvironment } from './pipeline/run';
+import type { RunSummary } from './report/types';
+
+const SUMMARY: RunSummary = {
+  backend: 'wasm',
+  stages: { coldStart: { easy: { accuracy: 0.5, meanLength: 20, meanHweCount: 1.25, n: 4 }, medium: { accuracy: null, meanLength: null, meanHweCount: null, n: 0 }, hard: { accuracy: 0, meanLength: 40, meanHweCount: 3, n: 2 } } },
+};
 
 function harness(overrides: Partial<CliDependencies> = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const calls: { backend?: BackendName; bench?: RunBenchOptions } = {};
+  const calls: { backend?: BackendName; bench?: RunBenchOptions; run?: { config: TrainerConfig; environment: RunEnvironment }; resume?: RunEnvironment; evaluate?: RunEnvironment } = {};
   const dependencies: CliDependencies = {
     setupBackend: async (name: BackendName = 'wasm'): Promise<BackendInfo> => {
       calls.backend = name;
@@ -17,6 +28,19 @@ function harness(overrides: Partial<CliDependencies> = {}) {
       calls.bench = options;
       return { trainTokensPerSec: 1234.5, genTokensPerSec: 987.6, backend: calls.backend ?? 'wasm' };
     },
+    startRun: async (config, environment) => {
+      calls.run = { config, environment };
+      return SUMMARY;
+    },
+    resumeRun: async (environment) => {
+      calls.resume = environment;
+      return SUMMARY;
+    },
+    evaluateRun: async (environment) => {
+      calls.evaluate = environment;
+      return SUMMARY;
+    },
+    log: { write: () => true },
     ...overrides,
   };
   return { io: { stdout: (line: string) => stdout.push(line), stderr: (line: string) => stderr.push(line) }, dependencies, stdout, stderr, calls };
@@ -61,11 +85,54 @@ describe('ares-train', () => {
     expect(stderr).toEqual(['ares-train bench: UNSUPPORTED (backend): not installed']);
   });
 
-  it('refuses the commands of later sessions with exit code 2', async () => {
-    for (const command of ['run', 'resume', 'eval']) {
-      const { io, dependencies, stderr } = harness();
-      expect(await main([command, '--preset', 'smoke'], io, dependencies)).toBe(2);
-      expect(stderr[0]).toContain('not implemented yet');
+  it('run validates the preset with overrides before the backend starts, then runs it and prints the table', async () => {
+    const { io, dependencies, stdout, calls } = harness();
+    const directory = mkdtempSync(join(tmpdir(), 'ares-cli-'));
+    const overrides = join(directory, 'overrides.json');
+    writeFileSync(overrides, JSON.stringify({ rl: { steps: 3 }, seed: 9 }));
+    expect(await main(['run', '--preset', 'smoke', '--out', join(directory, 'out'), '--config', overrides], io, dependencies)).toBe(0);
+    expect(calls.backend).toBe('wasm');
+    expect(calls.run!.config).toEqual({ ...PRESETS.smoke, rl: { ...PRESETS.smoke.rl, steps: 3 }, seed: 9 });
+    expect(calls.run!.environment.directory).toBe(join(directory, 'out'));
+    expect(stdout[0]).toBe('backend: wasm (test)');
+    const table = stdout[1]!.split('\n');
+    expect(table).toContain('coldStart  easy       50.0%         20.0      1.25     4');
+    expect(table).toContain('coldStart  medium         –            –         –     0');
+  });
+
+  it('run names the offending field of a bad config and never starts the backend', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'ares-cli-'));
+    const cases: [unknown, string][] = [
+      [{ rl: { groupSize: 1 } }, 'config.rl.groupSize'],
+      [{ model: { width: 50 } }, 'config.model.width'],
+      [{ tasks: { levels: { add: [1, 9] } } }, 'config.tasks.levels.add[1]'],
+      [{ aepo: { budget: { hard: 6 } } }, 'config.aepo.budget.hard'],
+      [{ eval: { sample: 3 } }, 'config.eval.sample'],
+      [{ maxNewTokens: 200 }, 'config.maxNewTokens'],
+    ];
+    for (const [overrides, field] of cases) {
+      const { io, dependencies, stderr, calls } = harness();
+      const path = join(directory, 'bad.json');
+      writeFileSync(path, JSON.stringify(overrides));
+      expect(await main(['run', '--preset', 'smoke', '--config', path], io, dependencies)).toBe(1);
+      expect(stderr[0]).toContain(`INVALID_ARGUMENT (${field})`);
+      expect(calls.backend).toBeUndefined();
+      expect(calls.run).toBeUndefined();
+    }
+    const { io, dependencies, stderr } = harness();
+    expect(await main(['run', '--preset', 'huge'], io, dependencies)).toBe(1);
+    expect(stderr[0]).toContain('INVALID_ARGUMENT (--preset)');
+  });
+
+  it('resume and eval take one run directory', async () => {
+    for (const command of ['resume', 'eval'] as const) {
+      const { io, dependencies, calls } = harness();
+      expect(await main([command, 'runs/x', '--backend', 'cpu'], io, dependencies)).toBe(0);
+      expect(calls.backend).toBe('cpu');
+      expect((command === 'resume' ? calls.resume : calls.evaluate)!.directory).toBe('runs/x');
+      const missing = harness();
+      expect(await main([command], missing.io, missing.dependencies)).toBe(1);
+      expect(missing.stderr[0]).toContain('INVALID_ARGUMENT (DIR)');
     }
   });
 

@@ -8,8 +8,11 @@ import { KvCache, forwardCached, imagePatches } from '../model/transformer';
 
 /** Options of {@link sampleSequences}. */
 export interface SampleOptions {
-  /** New tokens per row at most (a row also stops after `stopToken`). */
-  readonly maxNewTokens: number;
+  /**
+   * New tokens per row at most (a row also stops after `stopToken`): one limit for every row, or one per row (e.g.
+   * a branch that continues a kept prefix gets the remaining budget).
+   */
+  readonly maxNewTokens: number | readonly number[];
   /**
    * Sampling temperature T > 0: tokens are drawn from softmax(z / T).
    * @default 1
@@ -75,9 +78,9 @@ export interface SampleResult {
  * @param options - length, temperature, top-p, stop token, random source
  * @returns new arrays per row
  * @throws {AresError} `EMPTY_INPUT` (parameter `input.prompts`) for no rows or an empty prompt;
- *   `INVALID_ARGUMENT` for `maxNewTokens` < 1, T ≤ 0, topP ∉ (0, 1], or when image prefix + longest prompt +
- *   `maxNewTokens` − 1 exceeds the context (parameter `options.maxNewTokens`); `SHAPE_MISMATCH` (parameter
- *   `input.images`) when images do not match the rows
+ *   `INVALID_ARGUMENT` for a `maxNewTokens` < 1, T ≤ 0, topP ∉ (0, 1], or when image prefix + a row's prompt +
+ *   its `maxNewTokens` − 1 exceeds the context (parameter `options.maxNewTokens`); `SHAPE_MISMATCH` (parameter
+ *   `input.images` or `options.maxNewTokens`) when images or per-row limits do not match the rows
  * @remarks
  * Reads the logits of each step back to JavaScript ([batch, V] floats) to draw, as any sampler with a host-side
  * random source must.
@@ -87,7 +90,11 @@ export async function sampleSequences(parameters: ModelParameters, config: Model
   const { prompts, images } = input;
   assertNonEmpty(prompts.length, 'input.prompts');
   for (const prompt of prompts) assertNonEmpty(prompt.length, 'input.prompts');
-  assertInteger(options.maxNewTokens, 'options.maxNewTokens');
+  const limits = typeof options.maxNewTokens === 'number' ? new Array<number>(prompts.length).fill(options.maxNewTokens) : [...options.maxNewTokens];
+  if (limits.length !== prompts.length) {
+    throw new AresError({ code: 'SHAPE_MISMATCH', parameter: 'options.maxNewTokens', value: limits.length, message: `sampleSequences: ${limits.length} limits for ${prompts.length} prompts` });
+  }
+  for (const limit of limits) assertInteger(limit, 'options.maxNewTokens');
   const temperature = options.temperature ?? DEFAULT_SAMPLE_OPTIONS.temperature;
   assertInRange(temperature, 'options.temperature', { min: 0, lowerOpen: true });
   const topP = options.topP ?? DEFAULT_SAMPLE_OPTIONS.topP;
@@ -100,10 +107,11 @@ export async function sampleSequences(parameters: ModelParameters, config: Model
     throw new AresError({ code: 'SHAPE_MISMATCH', parameter: 'input.images', value: images.length, message: `sampleSequences: ${images.length} images for ${batch} prompts` });
   }
   const prefix = images === undefined ? 0 : prefixLength(config);
-  const longest = Math.max(...prompts.map((prompt) => prompt.length));
   const shortest = Math.min(...prompts.map((prompt) => prompt.length));
-  if (prefix + longest + options.maxNewTokens - 1 > config.context) {
-    throw new AresError({ code: 'INVALID_ARGUMENT', parameter: 'options.maxNewTokens', value: options.maxNewTokens, message: `sampleSequences: ${prefix} image + ${longest} prompt + ${options.maxNewTokens} new tokens exceed the context ${config.context}` });
+  const longestRow = prompts.reduce((best, prompt, row) => (prompt.length + limits[row]! > prompts[best]!.length + limits[best]! ? row : best), 0);
+  const longest = prompts[longestRow]!.length;
+  if (prefix + longest + limits[longestRow]! - 1 > config.context) {
+    throw new AresError({ code: 'INVALID_ARGUMENT', parameter: 'options.maxNewTokens', value: limits[longestRow], message: `sampleSequences: ${prefix} image + ${longest} prompt + ${limits[longestRow]} new tokens exceed the context ${config.context}` });
   }
 
   const generated = Array.from({ length: batch }, () => [] as number[]);
@@ -140,7 +148,7 @@ export async function sampleSequences(parameters: ModelParameters, config: Model
           active = true;
           continue;
         }
-        if (stopped[row] || generated[row]!.length >= options.maxNewTokens) {
+        if (stopped[row] || generated[row]!.length >= limits[row]!) {
           nextTokens[row] = 0;
           continue;
         }
@@ -150,7 +158,7 @@ export async function sampleSequences(parameters: ModelParameters, config: Model
         logProbs[row]!.push(logProbabilities(values.subarray(row * vocabSize, (row + 1) * vocabSize), vocabSize, [token], { temperature })[0]!);
         if (stopToken !== null && token === stopToken) stopped[row] = true;
         nextTokens[row] = token;
-        if (!stopped[row] && generated[row]!.length < options.maxNewTokens) active = true;
+        if (!stopped[row] && generated[row]!.length < limits[row]!) active = true;
       }
       if (!active) break;
       logits = tf.tidy(() => forwardCached(parameters, config, { tokens: tf.tensor2d(nextTokens, [batch, 1], 'int32') }, cache, { lastOnly: true }));
