@@ -122,10 +122,10 @@ const SMOKE: TrainerConfig = {
   seed: 1,
   model: { width: 48, layers: 2, heads: 4, context: 96, mlpRatio: 4 },
   tasks: { kinds: ['arithmetic', 'count', 'add'], levels: { arithmetic: [1, 4], count: [1, 5], add: [1, 3] } },
-  base: { steps: 120, batchSize: 32, learningRate: 3e-3, verbosityMix: { terse: 1, steps: 1, recheck: 1 } },
-  passRates: { problems: 96, samples: 4 },
-  coldStart: { steps: 60, batchSize: 32, learningRate: 1e-3, brackets: 5 },
-  rl: { steps: 8, promptsPerStep: 8, groupSize: 6, learningRate: 3e-4, temperature: 1, clip: 0.2, klCoefficient: 0.02, promptPool: 256 },
+  base: { steps: 600, batchSize: 32, learningRate: 3e-3, verbosityMix: { terse: 1, steps: 1, recheck: 1 } },
+  passRates: { problems: 192, samples: 4 },
+  coldStart: { steps: 150, batchSize: 32, learningRate: 1e-3, brackets: 5 },
+  rl: { steps: 16, promptsPerStep: 8, groupSize: 6, learningRate: 1e-4, temperature: 1, clip: 0.2, klCoefficient: 0.02, promptPool: 256 },
   aepo: {
     budget: { easy: 0, medium: 2, hard: 3 },
     window: 4,
@@ -135,9 +135,9 @@ const SMOKE: TrainerConfig = {
     initialAlpha: 0.5,
     alphaLearningRate: 0.05,
   },
-  eval: { problems: 96, samples: 2, temperature: 1 },
-  maxNewTokens: 56,
-  checkpointEvery: 20,
+  eval: { problems: 120, samples: 2, temperature: 1 },
+  maxNewTokens: 64,
+  checkpointEvery: 50,
   reportSamples: 4,
 };
 
@@ -228,12 +228,18 @@ export function parseTrainerConfig(value: unknown): TrainerConfig {
   }
   const mix = config.base.verbosityMix;
   if (VERBOSITIES.every((verbosity) => mix[verbosity] === 0)) invalid('config.base.verbosityMix', mix, 'at least one weight must be positive');
+  if (config.maxNewTokens < MIN_RESPONSE_TOKENS) {
+    invalid('config.maxNewTokens', config.maxNewTokens, `must be at least ${MIN_RESPONSE_TOKENS}, the shortest complete response (<think>so NN</think>\\boxed{NN} and EOS)`);
+  }
   const needed = IMAGE_PREFIX + longestPrompt(config) + config.maxNewTokens;
   if (needed > config.model.context) {
     invalid('config.maxNewTokens', config.maxNewTokens, `${IMAGE_PREFIX} image + ${longestPrompt(config)} prompt + ${config.maxNewTokens} new tokens exceed model.context ${config.model.context}`);
   }
   return config;
 }
+
+/** Tokens of the longest terse response: `<think>`, `so`, space, two digits, `</think>`, `\boxed{`, two digits, `}`, EOS. */
+export const MIN_RESPONSE_TOKENS = 11;
 
 /** Image prefix positions of the trainer's model: (16 / 4)² patches. */
 export const IMAGE_PREFIX = 16;

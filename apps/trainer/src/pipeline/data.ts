@@ -1,4 +1,4 @@
-import { createRng } from '@ares/core';
+import { AresError, createRng } from '@ares/core';
 import { IMAGE_SIZE, generateProblem, type Problem, type TaskKind } from '../tasks/problems';
 import { Tokenizer } from '../tasks/tokenizer';
 import { VERBOSITIES, teacherTrace, type Verbosity } from '../tasks/traces';
@@ -35,7 +35,7 @@ export function drawProblems(config: Pick<TrainerConfig, 'tasks'>, count: number
   let attempts = 0;
   while (problems.length < count) {
     if (++attempts > 100 * (count + 10)) {
-      throw new Error(`drawProblems: could not draw ${count} problems outside the excluded set; widen the task levels`);
+      throw new AresError({ code: 'INVALID_ARGUMENT', parameter: 'config.tasks.levels', value: levels, message: `config.tasks.levels: could not draw ${count} problems outside the ${exclude.size} held-out ones in ${attempts - 1} tries; widen the task levels` });
     }
     const kind: TaskKind = kinds[Math.floor(random() * kinds.length)]!;
     const [low, high] = levels[kind];
@@ -97,7 +97,11 @@ export function sftExample(tokenizer: Tokenizer, problem: Problem, trace: string
  */
 export function baseExamples(config: TrainerConfig, tokenizer: Tokenizer, random: () => number, exclude: ReadonlySet<string>, step: number): SftExample[] {
   const examples: SftExample[] = [];
+  let attempts = 0;
   while (examples.length < config.base.batchSize) {
+    if (++attempts > 1000 * config.base.batchSize) {
+      throw new AresError({ code: 'INVALID_ARGUMENT', parameter: 'config.maxNewTokens', value: config.maxNewTokens, message: `config.maxNewTokens: only ${examples.length} of ${attempts - 1} teacher traces fit in ${config.maxNewTokens} tokens; raise it or give shorter verbosities weight` });
+    }
     const [problem] = drawProblems(config, 1, random, `base-${step}-${examples.length}`, exclude);
     const verbosity = drawVerbosity(config.base.verbosityMix, random);
     const example = sftExample(tokenizer, problem!, teacherTrace(problem!, verbosity, random), config.maxNewTokens);

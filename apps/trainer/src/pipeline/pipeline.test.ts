@@ -1,6 +1,6 @@
 import '@ares/testing/setup-tf';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,6 +100,15 @@ describe('the pipeline on a tiny configuration (cpu backend)', () => {
   it('resume of a finished run does nothing and returns its summary', async () => {
     const summary = await done;
     expect(await resumeRun(environment(directory))).toEqual(summary);
+  });
+
+  it('resume refuses a config.json changed since the checkpoint, naming the file', async () => {
+    await done;
+    const copy = join(mkdtempSync(join(tmpdir(), 'ares-run-')), 'copy');
+    cpSync(directory, copy, { recursive: true });
+    const config = JSON.parse(read(join(copy, RUN_FILES.config)));
+    writeFileSync(join(copy, RUN_FILES.config), JSON.stringify({ ...config, seed: config.seed + 1 }));
+    await expect(resumeRun(environment(copy))).rejects.toMatchObject({ code: 'INVALID_STATE', parameter: RUN_FILES.config });
   });
 
   it('leaks no tensors', async () => {

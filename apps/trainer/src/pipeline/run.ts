@@ -45,6 +45,8 @@ export interface RunState {
   readonly metricsLines: number;
   /** Wall-clock seconds of the phases completed. */
   readonly timings: readonly { readonly phase: string; readonly seconds: number }[];
+  /** The run's configuration; resume refuses a `config.json` that differs from it. */
+  readonly config: TrainerConfig;
 }
 
 /** Where a run writes its output, and how it talks. */
@@ -136,6 +138,9 @@ export async function resumeRun(environment: RunEnvironment): Promise<RunSummary
   const fromDirectory = loaded === null ? null : (loaded.state as RunState);
   let state = fromFile;
   if (fromDirectory !== null && (state === null || position(fromDirectory) >= position(state))) state = fromDirectory;
+  if (state !== null && JSON.stringify(state.config) !== JSON.stringify(config)) {
+    throw new AresError({ code: 'INVALID_STATE', parameter: RUN_FILES.config, value: environment.directory, message: `${RUN_FILES.config}: differs from the configuration the run was checkpointed with; restore it or start a new run` });
+  }
   if (state !== null && state.step > 0 && (fromDirectory === null || position(fromDirectory) !== position(state))) {
     throw new AresError({ code: 'INVALID_STATE', parameter: RUN_FILES.checkpoint, value: state, message: `${RUN_FILES.checkpoint}: ${state.phase} step ${state.step} has no matching checkpoint` });
   }
@@ -220,7 +225,7 @@ class Pipeline {
    * later of the two (both are complete).
    */
   async #checkpoint(parameters: ModelParameters | null, fields: Pick<RunState, 'phase' | 'step' | 'rng' | 'aepo'>, optimizer?: tf.AdamOptimizer): Promise<void> {
-    const state: RunState = { version: 1, ...fields, metricsLines: this.#metrics.lines, timings: this.#timings };
+    const state: RunState = { version: 1, ...fields, metricsLines: this.#metrics.lines, timings: this.#timings, config: this.#config };
     if (parameters !== null) {
       await saveCheckpoint(this.#path(RUN_FILES.checkpoint), { parameters, ...(optimizer === undefined ? {} : { optimizer }), state });
     }
