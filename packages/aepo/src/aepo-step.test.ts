@@ -249,7 +249,8 @@ describe('AepoStep thresholds', () => {
   });
 
   it('bucket: undefined for an unseen prompt, then the bucket of its last batch (numeric and string ids agree)', () => {
-    const step = new AepoStep({ window: 1, threshold: { initialThreshold: 1 } });
+    const config: AepoConfig = { window: 1, threshold: { initialThreshold: 1 } };
+    const step = new AepoStep(config);
     expect(step.bucket(7)).toBeUndefined();
     const entropies = [1, 2];
     step.run({
@@ -262,7 +263,7 @@ describe('AepoStep thresholds', () => {
     });
     expect(step.bucket('7')).toBe('easy'); // 2/2 ≥ 2/3
     expect(step.bucket('b')).toBe('medium'); // 1/2 ∈ [1/3, 2/3)
-    expect(AepoStep.fromJSON(JSON.parse(JSON.stringify(step.toJSON())), step.config).bucket(7)).toBe('easy');
+    expect(AepoStep.fromJSON(JSON.parse(JSON.stringify(step.toJSON())), config).bucket(7)).toBe('easy');
   });
 
   it('paper: labels each batch with its own mean per-sequence 0.95-quantile of token entropies', () => {
