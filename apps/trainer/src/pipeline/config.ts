@@ -149,7 +149,7 @@ const SMALL: TrainerConfig = {
   base: { steps: 2500, batchSize: 32, learningRate: 2e-3, verbosityMix: { terse: 1, steps: 1, recheck: 1 } },
   passRates: { problems: 600, samples: 8 },
   coldStart: { steps: 400, batchSize: 32, learningRate: 5e-4, brackets: 9 },
-  rl: { steps: 60, promptsPerStep: 16, groupSize: 8, learningRate: 1e-4, temperature: 1, clip: 0.2, klCoefficient: 0.02, promptPool: 1024 },
+  rl: { steps: 150, promptsPerStep: 16, groupSize: 8, learningRate: 1e-4, temperature: 1, clip: 0.2, klCoefficient: 0.02, promptPool: 1024 },
   aepo: { ...SMOKE.aepo, budget: { easy: 0, medium: 2, hard: 4 }, klStepSize: 0.5 },
   eval: { problems: 300, samples: 4, temperature: 1 },
   maxNewTokens: 96,
