@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { AresError } from '@ares/core';
-import { BACKEND_NAMES, setupBackend, type BackendName } from './backend';
+import { BACKEND_NAMES, setupBackend } from './backend';
 import { runBench, type BenchResult, type RunBenchOptions } from './bench';
 import { DEFAULT_GATHER_GRADIENT, GATHER_GRADIENTS, type GatherGradient } from './model/ops';
 import { DEFAULT_BACKEND, PRESET_NAMES, parseBackend, presetConfig } from './pipeline/config';
@@ -108,10 +108,7 @@ async function bench(argv: readonly string[], io: CliIo, dependencies: CliDepend
   } catch (error) {
     throw new AresError({ code: 'INVALID_ARGUMENT', parameter: 'argv', value: argv, message: (error as Error).message });
   }
-  const backend = values.backend as BackendName;
-  if (!(BACKEND_NAMES as readonly string[]).includes(backend)) {
-    throw new AresError({ code: 'UNSUPPORTED', parameter: '--backend', value: backend, message: `unknown backend ${JSON.stringify(backend)}; expected one of ${BACKEND_NAMES.join(', ')}` });
-  }
+  const backend = parseBackend(values.backend);
   if (!(GATHER_GRADIENTS as readonly string[]).includes(values.gather)) {
     throw new AresError({ code: 'UNSUPPORTED', parameter: '--gather', value: values.gather, message: `unknown gather gradient ${JSON.stringify(values.gather)}; expected one-hot or scatter` });
   }

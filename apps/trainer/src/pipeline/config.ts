@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AresError } from '@ares/core';
 import { BACKEND_NAMES, type BackendName } from '../backend';
-import { MAX_LEVEL, TASK_KINDS, type TaskKind } from '../tasks/problems';
+import { prefixLength, type ImageEncoderConfig } from '../model/config';
+import { IMAGE_SIZE, MAX_LEVEL, TASK_KINDS, type TaskKind } from '../tasks/problems';
 import { VERBOSITIES } from '../tasks/traces';
 
 /** The presets of `ares-train run --preset`. */
@@ -241,8 +242,11 @@ export function parseTrainerConfig(value: unknown): TrainerConfig {
 /** Tokens of the longest terse response: `<think>`, `so`, space, two digits, `</think>`, `\boxed{`, two digits, `}`, EOS. */
 export const MIN_RESPONSE_TOKENS = 11;
 
-/** Image prefix positions of the trainer's model: (16 / 4)² patches. */
-export const IMAGE_PREFIX = 16;
+/** The trainer model's image encoder: the tasks' 16×16 images in 4×4 patches. */
+export const TRAINER_IMAGE: ImageEncoderConfig = Object.freeze({ size: IMAGE_SIZE, patch: 4 });
+
+/** Image prefix positions of the trainer's model: (16 / 4)² = 16 patches. */
+export const IMAGE_PREFIX = prefixLength({ image: TRAINER_IMAGE });
 
 /** Tokens of the longest prompt the configured tasks can produce, BOS included. */
 export function longestPrompt(config: Pick<TrainerConfig, 'tasks'>): number {
@@ -256,14 +260,14 @@ export function presetConfig(name: string, overrides: unknown = {}): TrainerConf
   if (!(PRESET_NAMES as readonly string[]).includes(name)) {
     invalid('--preset', name, `unknown preset; expected one of ${PRESET_NAMES.join(', ')}`);
   }
-  return parseTrainerConfig(merge(structuredClone(PRESETS[name as PresetName]), overrides, 'config'));
+  return parseTrainerConfig(merge(structuredClone(PRESETS[name as PresetName]), overrides));
 }
 
-function merge(base: unknown, overrides: unknown, path: string): unknown {
+function merge(base: unknown, overrides: unknown): unknown {
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) return overrides;
   if (base === null || typeof base !== 'object' || Array.isArray(base)) return overrides;
   const out = { ...(base as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(overrides)) out[key] = merge(out[key], value, `${path}.${key}`);
+  for (const [key, value] of Object.entries(overrides)) out[key] = merge(out[key], value);
   return out;
 }
 

@@ -114,11 +114,3 @@ export function baseExamples(config: TrainerConfig, tokenizer: Tokenizer, random
 export function batchLength(examples: readonly SftExample[]): number {
   return Math.max(...examples.map((example) => example.prompt.length + example.response.length));
 }
-
-/** Counts per key, for the report's tables. */
-export function countBy<T>(values: readonly T[], key: (value: T) => string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const value of values) counts.set(key(value), (counts.get(key(value)) ?? 0) + 1);
-  return counts;
-}
-

@@ -134,11 +134,11 @@ export function bucketEvaluation(results: readonly SampleResult[], threshold: nu
 export function responseSamples(stage: StageName, results: readonly SampleResult[], heldOut: readonly HeldOutProblem[], tokenizer: Tokenizer, threshold: number, window: number, count: number): ResponseSample[] {
   const byId = new Map(heldOut.map((entry) => [entry.problem.id, entry]));
   const firstSamples = results.filter((result) => result.sampleIndex === 0);
+  const byBucket = new Map(DIFFICULTY_BUCKETS.map((bucket) => [bucket, firstSamples.filter((result) => result.difficulty === bucket)]));
   const samples: ResponseSample[] = [];
   for (let round = 0; samples.length < count && round < firstSamples.length; round++) {
     for (const bucket of DIFFICULTY_BUCKETS) {
-      const candidates = firstSamples.filter((result) => result.difficulty === bucket);
-      const result = candidates[round];
+      const result = byBucket.get(bucket)![round];
       if (result === undefined || samples.length >= count) continue;
       const entry = byId.get(result.itemId)!;
       const tokens = tokenizer.tokens(tokenizer.encode(result.text));

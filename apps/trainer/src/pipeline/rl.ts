@@ -5,11 +5,11 @@ import { windowEntropy } from '@ares/entropy';
 import { policyLoss } from '@ares/grpo/tf';
 import { klEstimate, klLoss } from '@ares/kl-budget/tf';
 import '../register-gradients';
-import type { Problem } from '../tasks/problems';
+import { drawDistinct, type Problem } from '../tasks/problems';
 import type { Tokenizer } from '../tasks/tokenizer';
 import type { RlBucketRecord, RlStepRecord } from '../report/types';
 import type { TrainerConfig } from './config';
-import { batchTensors, packRollouts, responseLogProbs, sampleRollouts, targetLogProbs, type Policy, type Rollout, type RolloutRequest } from './rollouts';
+import { batchTensors, packRollouts, responseLogProbs, sampleRollouts, targetLogProbs, type BatchTensors, type PackedRollouts, type Policy, type Rollout, type RolloutRequest } from './rollouts';
 
 /** Which RL stage: the plain GRPO baseline or AEPO. */
 export type RlMode = 'grpo' | 'aepo';
@@ -82,18 +82,6 @@ export interface RlStepOutcome {
   readonly result: AepoStepResult;
 }
 
-/** `count` distinct indices of [0, size), drawn with the generator (partial Fisher–Yates). */
-function choose(size: number, count: number, random: () => number): number[] {
-  const pool = Array.from({ length: size }, (_, index) => index);
-  const chosen: number[] = [];
-  for (let index = 0; index < Math.min(count, size); index++) {
-    const swap = index + Math.floor(random() * (size - index));
-    [pool[index], pool[swap]] = [pool[swap]!, pool[index]!];
-    chosen.push(pool[index]!);
-  }
-  return chosen;
-}
-
 /**
  * Samples one group per prompt: G − budget i.i.d. rollouts, then (AEPO) `planBranches` picks high-window-entropy
  * positions of them and each branch re-samples from there; unused budget becomes i.i.d. rollouts (`fill: 'iid'`).
@@ -157,24 +145,20 @@ function mean(values: readonly number[]): number | null {
 }
 
 /**
- * One RL step: choose prompts, sample groups (with branches under AEPO), grade them, score them with `AepoStep`
- * (HWE labels, buckets, shaped rewards, group filter, advantages, KL weights and per-bucket κ), then one clipped
- * policy-gradient update with the per-bucket, HWE-relaxed KL penalty to the reference:
- * L = policyLoss(lp, lp_old, A, M) + klLoss(k3(lp, lp_ref), κ_d·β_d·ρ^m).
- *
- * @param context - models, optimiser, AEPO state, prompt pool and generator
- * @param step - 1-based step number of the stage
- * @returns the step's record and what it sampled
+ * Scores a packed batch with `AepoStep` (with the policy's and the reference's log-probs) and applies one update of
+ * the clipped surrogate plus the per-bucket KL penalty; `inputs` is the packed batch on the backend (not disposed).
  */
-export async function rlStep(context: RlContext, step: number): Promise<RlStepOutcome> {
-  const { config, tokenizer } = context;
-  const problems = choose(context.pool.length, config.rl.promptsPerStep, context.random).map((index) => context.pool[index]!);
-  const { rollouts, branches } = await sampleGroups(context, problems);
-
-  const packed = packRollouts(tokenizer, rollouts);
+async function scoreAndUpdate(
+  context: RlContext,
+  step: number,
+  rollouts: readonly Rollout[],
+  packed: PackedRollouts,
+  inputs: BatchTensors,
+): Promise<{ result: AepoStepResult; loss: number }> {
+  const { config } = context;
   const lengths = rollouts.map((rollout) => rollout.tokens.length);
-  const oldLogProbs = await responseLogProbs(context.policy, packed, lengths);
-  const referenceLogProbs = await responseLogProbs(context.reference, packed, lengths);
+  const oldLogProbs = await responseLogProbs(context.policy, packed, lengths, inputs);
+  const referenceLogProbs = await responseLogProbs(context.reference, packed, lengths, inputs);
   const result = context.aepo.run({
     rollouts: rollouts.map((rollout, row) => ({
       promptId: rollout.problem.id,
@@ -207,7 +191,6 @@ export async function rlStep(context: RlContext, step: number): Promise<RlStepOu
   for (const bucket of DIFFICULTY_BUCKETS) coefficients[bucket] = result.buckets[bucket].klCoefficient;
   const settings = context.aepo.config;
   const shape: [number, number] = [batch.batch, batch.length];
-  const inputs = batchTensors(batch, context.policy.config);
   const constants = {
     old: tf.tensor2d(old, shape),
     reference: tf.tensor2d(reference, shape),
@@ -236,20 +219,47 @@ export async function rlStep(context: RlContext, step: number): Promise<RlStepOu
       if (!Number.isFinite(lossValue) || !Number.isFinite(normValue)) {
         throw new AresError({ code: 'NON_FINITE', parameter: 'loss', value: { loss: lossValue, gradientNorm: normValue }, message: `rlStep: ${context.mode} step ${step} has loss ${lossValue}, gradient norm ${normValue}; the update was skipped` });
       }
-      {
-        const scale = Math.min(1, MAX_GRADIENT_NORM / (normValue + 1e-6));
-        tf.tidy(() => {
-          const scaled: tf.NamedTensorMap = {};
-          for (const [name, gradient] of Object.entries(grads)) scaled[name] = scale < 1 ? tf.mul(gradient, scale) : gradient;
-          context.optimizer.applyGradients(scaled);
-        });
-      }
+      const scale = Math.min(1, MAX_GRADIENT_NORM / (normValue + 1e-6));
+      tf.tidy(() => {
+        const scaled: tf.NamedTensorMap = {};
+        for (const [name, gradient] of Object.entries(grads)) scaled[name] = scale < 1 ? tf.mul(gradient, scale) : gradient;
+        context.optimizer.applyGradients(scaled);
+      });
     } finally {
       tf.dispose([value, ...Object.values(grads)]);
     }
   } finally {
-    tf.dispose([...Object.values(inputs), ...Object.values(constants)]);
+    tf.dispose(Object.values(constants));
   }
+  return { result, loss };
+
+}
+
+/**
+ * One RL step: choose prompts, sample groups (with branches under AEPO), grade them, score them with `AepoStep`
+ * (HWE labels, buckets, shaped rewards, group filter, advantages, KL weights and per-bucket κ), then one clipped
+ * policy-gradient update with the per-bucket, HWE-relaxed KL penalty to the reference:
+ * L = policyLoss(lp, lp_old, A, M) + klLoss(k3(lp, lp_ref), κ_d·β_d·ρ^m).
+ *
+ * @param context - models, optimiser, AEPO state, prompt pool and generator
+ * @param step - 1-based step number of the stage
+ * @returns the step's record and what it sampled
+ */
+export async function rlStep(context: RlContext, step: number): Promise<RlStepOutcome> {
+  const { config, tokenizer } = context;
+  const problems = drawDistinct(context.pool.length, config.rl.promptsPerStep, context.random).map((index) => context.pool[index]!);
+  const { rollouts, branches } = await sampleGroups(context, problems);
+
+  const packed = packRollouts(tokenizer, rollouts);
+  // The packed batch goes to the backend once: old and reference log-probs and the update all read it.
+  const inputs = batchTensors(packed.batch, context.policy.config);
+  let scored: { result: AepoStepResult; loss: number };
+  try {
+    scored = await scoreAndUpdate(context, step, rollouts, packed, inputs);
+  } finally {
+    tf.dispose(Object.values(inputs));
+  }
+  const { result, loss } = scored;
 
   let klSum = 0;
   let klCount = 0;

@@ -87,7 +87,7 @@ export async function sampleRollouts(policy: Policy, tokenizer: Tokenizer, reque
       if (request.prefix === undefined) return prompt;
       const joined = new Int32Array(prompt.length + request.prefix.tokens.length);
       joined.set(prompt);
-      joined.set(Array.from(request.prefix.tokens), prompt.length);
+      joined.set(request.prefix.tokens, prompt.length);
       return joined;
     });
     const limits = part.map((request) => Math.max(1, options.maxNewTokens - (request.prefix?.tokens.length ?? 0)));
@@ -101,8 +101,8 @@ export async function sampleRollouts(policy: Policy, tokenizer: Tokenizer, reque
       const prefix = request.prefix;
       const concat = (head: ArrayLike<number> | undefined, tail: ArrayLike<number>, make: (n: number) => Int32Array | Float64Array) => {
         const out = make((head?.length ?? 0) + tail.length);
-        if (head !== undefined) out.set(Array.from(head));
-        out.set(Array.from(tail), head?.length ?? 0);
+        if (head !== undefined) out.set(head);
+        out.set(tail, head?.length ?? 0);
         return out;
       };
       const tokens = concat(prefix?.tokens, sampled.tokens[row]!, (n) => new Int32Array(n)) as Int32Array;
@@ -151,8 +151,15 @@ export function targetLogProbs(policy: Policy, batch: SftBatch, tokens: tf.Tenso
   });
 }
 
+/** A packed batch on the backend. */
+export interface BatchTensors {
+  readonly tokens: tf.Tensor2D;
+  readonly targets: tf.Tensor1D;
+  readonly patches: tf.Tensor3D;
+}
+
 /** The input tensors of a packed batch (dispose them with `tf.dispose(Object.values(…))`). */
-export function batchTensors(batch: SftBatch, config: ModelConfig): { tokens: tf.Tensor2D; targets: tf.Tensor1D; patches: tf.Tensor3D } {
+export function batchTensors(batch: SftBatch, config: ModelConfig): BatchTensors {
   return {
     tokens: tf.tensor2d(batch.tokens, [batch.batch, batch.length], 'int32'),
     targets: tf.tensor1d(batch.targets, 'int32'),
@@ -166,12 +173,13 @@ export function batchTensors(batch: SftBatch, config: ModelConfig): { tokens: tf
  * @param policy - the model (e.g. the frozen reference, or the policy before its update)
  * @param packed - from {@link packRollouts}
  * @param lengths - response length of each row
+ * @param tensors - the batch already on the backend (kept); uploaded and freed here when omitted
  * @returns new arrays, float64 copies of the float32 values
  */
-export async function responseLogProbs(policy: Policy, packed: PackedRollouts, lengths: readonly number[]): Promise<Float64Array[]> {
-  const inputs = batchTensors(packed.batch, policy.config);
+export async function responseLogProbs(policy: Policy, packed: PackedRollouts, lengths: readonly number[], tensors?: BatchTensors): Promise<Float64Array[]> {
+  const inputs = tensors ?? batchTensors(packed.batch, policy.config);
   const values = tf.tidy(() => targetLogProbs(policy, packed.batch, inputs.tokens, inputs.targets, inputs.patches));
-  tf.dispose(Object.values(inputs));
+  if (tensors === undefined) tf.dispose(Object.values(inputs));
   const flat = (await values.data()) as Float32Array;
   values.dispose();
   return lengths.map((length, row) => Float64Array.from(flat.subarray(packed.offsets[row]!, packed.offsets[row]! + length)));

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, writeFile, access } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AresError, createRng, rngFromState, DIFFICULTY_BUCKETS, type DifficultyBucket, type Rng, type RngState } from '@ares/core';
@@ -11,6 +11,7 @@ import { disposeParameters, initializeParameters, type ModelParameters } from '.
 import { renderReport } from '../report/render';
 import type { ReportData, RlStepRecord, RunSummary, SftStepRecord, StageName } from '../report/types';
 import { loadCheckpoint, restoreAdam, restoreParameters, saveCheckpoint, type LoadedCheckpoint } from '../run/checkpoint';
+import { exists, writeFileAtomic } from '../run/files';
 import { MetricsLog, readMetrics } from '../run/metrics';
 import { createProgress } from '../run/progress';
 import type { Problem } from '../tasks/problems';
@@ -18,7 +19,7 @@ import { Tokenizer } from '../tasks/tokenizer';
 import { VERBOSITIES, teacherTrace, type Verbosity } from '../tasks/traces';
 import { buildSftBatch, type SftExample } from '../training/sft-batch';
 import { sftStep } from '../training/sft-step';
-import { parseTrainerConfig, type TrainerConfig } from './config';
+import { TRAINER_IMAGE, parseTrainerConfig, type TrainerConfig } from './config';
 import { baseExamples, batchLength, drawProblems, heldOutProblems, problemKey, sftExample, traceIds } from './data';
 import { bucketEvaluation, evaluateStage, evaluationThreshold, responseSamples, type HeldOutProblem } from './evaluate';
 import { aepoConfigFor, rlStep, type RlMode } from './rl';
@@ -73,6 +74,7 @@ export const RUN_FILES = Object.freeze({
   passRates: 'data/pass-rates.json',
   curated: 'data/curated.json',
   evaluation: (stage: StageName) => `eval/${stage}.json`,
+  threshold: 'eval/threshold.json',
   model: (name: 'base' | StageName) => `models/${name}`,
 });
 
@@ -80,23 +82,7 @@ const STAGE_OF_EVAL: Partial<Record<PhaseName, StageName>> = { evalColdStart: 'c
 
 /** The model configuration of a trainer configuration (the tokenizer's vocabulary, 16×16 images in 4×4 patches). */
 export function trainerModelConfig(config: TrainerConfig, tokenizer: Tokenizer): ModelConfig {
-  return modelConfig({ vocabSize: tokenizer.size, ...config.model, image: { size: 16, patch: 4 } });
-}
-
-/** Writes a file atomically: a temporary file in the same directory, then a rename. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return modelConfig({ vocabSize: tokenizer.size, ...config.model, image: TRAINER_IMAGE });
 }
 
 async function readJson<T>(path: string): Promise<T> {
@@ -163,6 +149,7 @@ class Pipeline {
   readonly #progress;
   #metrics!: MetricsLog;
   #timings: { phase: string; seconds: number }[] = [];
+  #heldOutCache: Problem[] | undefined;
 
   constructor(config: TrainerConfig, environment: RunEnvironment) {
     this.#config = config;
@@ -251,7 +238,7 @@ class Pipeline {
     const parameters = resume !== null ? await this.#loadModel(null, resume.loaded) : await this.#loadModel(stage === 'base' ? null : 'base');
     const optimizer = resume?.loaded.optimizer != null ? restoreAdam(resume.loaded.optimizer, parameters) : tf.train.adam(settings.learningRate);
     const random: Rng = resume?.state.rng != null ? rngFromState(resume.state.rng) : createRng(`${this.#config.seed}:${stage}`);
-    const exclude = new Set(heldOutProblems(this.#config).map(problemKey));
+    const exclude = this.#heldOutKeys();
     const curated = stage === 'coldStart' ? await this.#curatedExamples() : [];
     const task = this.#progress.start(stage === 'base' ? 'base model (mixed traces)' : 'AdaCS cold start', settings.steps);
     const first = resume?.state.step ?? 0;
@@ -289,8 +276,8 @@ class Pipeline {
   async #passRates(): Promise<void> {
     const config = this.#config;
     const random = createRng(`${config.seed}:pass-rates`);
-    const heldOut = heldOutProblems(config);
-    const exclude = new Set(heldOut.map(problemKey));
+    const heldOut = this.#heldOutProblems();
+    const exclude = this.#heldOutKeys();
     const pool = drawProblems(config, config.passRates.problems, random, 'curation', exclude);
     const parameters = await this.#loadModel('base');
     const samples = config.passRates.samples;
@@ -354,22 +341,38 @@ class Pipeline {
     await writeFileAtomic(this.#path(RUN_FILES.curated), `${JSON.stringify({ lengthRule, anchors: result.diagnostics, problems: curated.map(({ problem, ...rest }) => ({ problem: serializeProblem(problem), ...rest })) })}\n`);
   }
 
+  /** The evaluation threshold τ fixed by the cold-start evaluation. */
+  async #threshold(): Promise<number> {
+    return (await readJson<{ evaluationThreshold: number }>(this.#path(RUN_FILES.threshold))).evaluationThreshold;
+  }
+
+  /** The held-out problems (generated once per pipeline from the seed). */
+  #heldOutProblems(): Problem[] {
+    this.#heldOutCache ??= heldOutProblems(this.#config);
+    return this.#heldOutCache;
+  }
+
+  /** Content keys of the held-out problems, which no training draw may produce. */
+  #heldOutKeys(): Set<string> {
+    return new Set(this.#heldOutProblems().map(problemKey));
+  }
+
   async #heldOut(): Promise<HeldOutProblem[]> {
     const buckets = await readJson<{ id: string; bucket: DifficultyBucket }[]>(this.#path(RUN_FILES.heldOut));
     const byId = new Map(buckets.map((entry) => [entry.id, entry.bucket]));
-    return heldOutProblems(this.#config).map((problem) => ({ problem, bucket: byId.get(problem.id)! }));
+    return this.#heldOutProblems().map((problem) => ({ problem, bucket: byId.get(problem.id)! }));
   }
 
   async #rl(mode: RlMode, resume: { state: RunState; loaded: LoadedCheckpoint } | null): Promise<void> {
     const config = this.#config;
-    const threshold = (await readJson<{ evaluationThreshold: number }>(this.#path('eval/threshold.json'))).evaluationThreshold;
+    const threshold = await this.#threshold();
     const aepoConfig = aepoConfigFor(mode, config, threshold);
     const parameters = resume !== null ? await this.#loadModel(null, resume.loaded) : await this.#loadModel('coldStart');
     const reference = await this.#loadModel('coldStart');
     const optimizer = resume?.loaded.optimizer != null ? restoreAdam(resume.loaded.optimizer, parameters) : tf.train.adam(config.rl.learningRate);
     const random: Rng = resume?.state.rng != null ? rngFromState(resume.state.rng) : createRng(`${config.seed}:${mode}`);
     const aepo = resume?.state.aepo != null ? AepoStep.fromJSON(resume.state.aepo, aepoConfig) : new AepoStep(aepoConfig);
-    const exclude = new Set(heldOutProblems(config).map(problemKey));
+    const exclude = this.#heldOutKeys();
     // Both RL stages draw from the same prompt pool.
     const pool = drawProblems(config, config.rl.promptPool, createRng(`${config.seed}:rl-pool`), 'rl', exclude);
     const task = this.#progress.start(mode === 'grpo' ? 'GRPO baseline' : 'AEPO', config.rl.steps);
@@ -420,9 +423,9 @@ class Pipeline {
     await mkdir(this.#path('eval'), { recursive: true });
     await writeFileAtomic(this.#path(RUN_FILES.evaluation(stage)), `${JSON.stringify(results)}\n`);
     if (stage === 'coldStart') {
-      await writeFileAtomic(this.#path('eval/threshold.json'), `${JSON.stringify({ evaluationThreshold: evaluationThreshold(results, config.aepo.window), window: config.aepo.window })}\n`);
+      await writeFileAtomic(this.#path(RUN_FILES.threshold), `${JSON.stringify({ evaluationThreshold: evaluationThreshold(results, config.aepo.window), window: config.aepo.window })}\n`);
     }
-    const threshold = (await readJson<{ evaluationThreshold: number }>(this.#path('eval/threshold.json'))).evaluationThreshold;
+    const threshold = await this.#threshold();
     const summaryPath = this.#path(RUN_FILES.summary);
     const summary: RunSummary = (await exists(summaryPath)) && stage !== 'coldStart' ? await readJson<RunSummary>(summaryPath) : { backend: this.#environment.backend, stages: {} };
     const updated: RunSummary = { backend: this.#environment.backend, stages: { ...summary.stages, [stage]: bucketEvaluation(results, threshold, config.aepo.window) } };
@@ -438,7 +441,7 @@ class Pipeline {
   async #report(): Promise<void> {
     const config = this.#config;
     const summary = await readJson<RunSummary>(this.#path(RUN_FILES.summary));
-    const threshold = (await readJson<{ evaluationThreshold: number }>(this.#path('eval/threshold.json'))).evaluationThreshold;
+    const threshold = await this.#threshold();
     const heldOut = await this.#heldOut();
     const metrics = readMetrics(this.#path(RUN_FILES.metrics)) as ({ type: string } & Record<string, unknown>)[];
     const samples = [];

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AresError } from '@ares/core';
 import type { ModelParameters } from '../model/parameters';
+import { exists, syncDirectory, writeDurably } from './files';
 
 /** Version of the on-disk layout written by {@link saveCheckpoint}; {@link loadCheckpoint} accepts only this one. */
 export const CHECKPOINT_FORMAT_VERSION = 1;
@@ -578,37 +579,6 @@ async function collectAdam(optimizer: tf.AdamOptimizer, parameters: ModelParamet
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
-
-async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
-  const handle = await open(path, 'wx');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function syncDirectory(path: string): Promise<void> {
-  // Windows cannot open a directory for fsync; its renames are durable through the journal.
-  if (process.platform === 'win32') return;
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 async function io<T>(directory: string, operation: () => Promise<T>): Promise<T> {

@@ -182,14 +182,23 @@ export function generateProblem(kind: TaskKind, level: number, random: () => num
   return { id, kind, level, prompt: 'add ?', answer: String(sum), image, spec: { kind, cells, digits } };
 }
 
-/** `count` distinct integers of [0, size), ascending, drawn uniformly (partial Fisher–Yates). */
-function choose(size: number, count: number, random: () => number): number[] {
+/**
+ * `count` distinct integers of [0, size) drawn uniformly, in draw order (partial Fisher–Yates, one draw each).
+ * @internal
+ */
+export function drawDistinct(size: number, count: number, random: () => number): number[] {
   const pool = Array.from({ length: size }, (_, index) => index);
-  for (let index = 0; index < count; index++) {
+  const drawn = Math.min(count, size);
+  for (let index = 0; index < drawn; index++) {
     const swap = index + Math.floor(random() * (size - index));
     [pool[index], pool[swap]] = [pool[swap]!, pool[index]!];
   }
-  return pool.slice(0, count).sort((a, b) => a - b);
+  return pool.slice(0, drawn);
+}
+
+/** `count` distinct integers of [0, size), ascending, drawn uniformly. */
+function choose(size: number, count: number, random: () => number): number[] {
+  return drawDistinct(size, count, random).sort((a, b) => a - b);
 }
 
 /** Options of {@link generateProblems}. */
